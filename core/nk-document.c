@@ -1,0 +1,566 @@
+/* nk-document.c — documents and their standoff layers.
+ *
+ * A layer stores its spans as one array of NkSpan and its attributes as one flat array of
+ * value slots (n_attrs per span) plus a bitmask of which slots are set, so a token or a
+ * sentence costs no heap object of its own. Strings are copied into a per-layer
+ * GStringChunk (bump allocation) unless the stage passes static strings.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#define G_LOG_DOMAIN "nkpipe-document"
+
+#include "nkpipe.h"
+#include "nk-document-private.h"
+
+#include <string.h>
+
+typedef union {
+  const char *s;
+  gint64      i;
+  double      d;
+  gboolean    b;
+  guint64     off;
+  JsonNode   *json;
+} NkValue;
+
+struct _NkLayer {
+  const NkLayerInfo *info;
+  NkDocument        *doc;
+  GArray            *spans;   /* NkSpan */
+  GArray            *values;  /* NkValue, n_attrs per span */
+  GArray            *masks;   /* guint32 per span: bit a set = attr a has a value */
+  GStringChunk      *strings;
+  gboolean           has_json;
+};
+
+struct _NkDocument {
+  char      *id;
+  char      *source;
+  NkFormat   format;
+  guint8    *raw;
+  gsize      raw_len;
+  char      *text;
+  gsize      text_len;
+  GPtrArray *meta_keys;    /* char * */
+  GPtrArray *meta_values;  /* JsonNode * */
+  GPtrArray *warnings;     /* char * */
+  GPtrArray *layers;       /* NkLayer * */
+  gint64     seq;
+};
+
+const char *const nk_document_standard_meta[] = {
+  "title", "publisher", "date", "dateline", "author", NULL
+};
+
+const char *
+nk_format_to_string (NkFormat format)
+{
+  switch (format)
+    {
+    case NK_FORMAT_TEXT: return "text";
+    case NK_FORMAT_HTML: return "html";
+    default: return "unknown";
+    }
+}
+
+/* ---- layers ------------------------------------------------------------------------ */
+
+static NkLayer *
+nk_layer_new (NkDocument *doc, const NkLayerInfo *info)
+{
+  NkLayer *layer = g_new0 (NkLayer, 1);
+
+  layer->info = info;
+  layer->doc = doc;
+  layer->spans = g_array_new (FALSE, FALSE, sizeof (NkSpan));
+  if (info->n_attrs > 0)
+    {
+      layer->values = g_array_new (FALSE, TRUE, sizeof (NkValue));
+      layer->masks = g_array_new (FALSE, TRUE, sizeof (guint32));
+    }
+  return layer;
+}
+
+static void
+nk_layer_free (NkLayer *layer)
+{
+  if (layer->has_json)
+    {
+      for (guint k = 0; k < layer->info->n_attrs; k++)
+        {
+          if (layer->info->attrs[k].type != NK_ATTR_JSON)
+            continue;
+          for (guint i = 0; i < layer->spans->len; i++)
+            {
+              NkValue *v = &g_array_index (layer->values, NkValue, i * layer->info->n_attrs + k);
+              g_clear_pointer (&v->json, json_node_unref);
+            }
+        }
+    }
+  g_array_unref (layer->spans);
+  g_clear_pointer (&layer->values, g_array_unref);
+  g_clear_pointer (&layer->masks, g_array_unref);
+  g_clear_pointer (&layer->strings, g_string_chunk_free);
+  g_free (layer);
+}
+
+const NkLayerInfo *
+nk_layer_get_info (const NkLayer *layer)
+{
+  return layer->info;
+}
+
+const char *
+nk_layer_get_name (const NkLayer *layer)
+{
+  return layer->info->name;
+}
+
+int
+nk_layer_find_attr (const NkLayer *layer, const char *name)
+{
+  for (guint k = 0; k < layer->info->n_attrs; k++)
+    if (strcmp (layer->info->attrs[k].name, name) == 0)
+      return (int) k;
+  return -1;
+}
+
+guint
+nk_layer_get_n_spans (const NkLayer *layer)
+{
+  return layer->spans->len;
+}
+
+const NkSpan *
+nk_layer_get_spans (const NkLayer *layer, guint *n_spans)
+{
+  if (n_spans)
+    *n_spans = layer->spans->len;
+  return (const NkSpan *) (gpointer) layer->spans->data;
+}
+
+void
+nk_layer_reserve (NkLayer *layer, guint n_spans)
+{
+  guint want = layer->spans->len + n_spans;
+
+  if (want <= layer->spans->len)
+    return;
+  g_array_set_size (layer->spans, want);
+  g_array_set_size (layer->spans, want - n_spans);
+}
+
+guint
+nk_layer_add (NkLayer *layer, gsize start, gsize end)
+{
+  NkSpan span;
+
+  g_return_val_if_fail (start <= end, G_MAXUINT);
+  g_return_val_if_fail (end <= layer->doc->text_len, G_MAXUINT);
+
+  span.start = (guint32) start;
+  span.end = (guint32) end;
+  g_array_append_val (layer->spans, span);
+  if (layer->values)
+    {
+      g_array_set_size (layer->values, layer->spans->len * layer->info->n_attrs);
+      g_array_set_size (layer->masks, layer->spans->len);
+    }
+  return layer->spans->len - 1;
+}
+
+static NkValue *
+nk_layer_slot (const NkLayer *layer, guint i, guint attr, NkAttrType type)
+{
+  g_return_val_if_fail (i < layer->spans->len, NULL);
+  g_return_val_if_fail (attr < layer->info->n_attrs, NULL);
+  g_return_val_if_fail (layer->info->attrs[attr].type == type, NULL);
+  return &g_array_index (layer->values, NkValue, i * layer->info->n_attrs + attr);
+}
+
+static void
+nk_layer_mark (NkLayer *layer, guint i, guint attr)
+{
+  g_array_index (layer->masks, guint32, i) |= 1u << attr;
+}
+
+gboolean
+nk_layer_has_value (const NkLayer *layer, guint i, guint attr)
+{
+  g_return_val_if_fail (i < layer->spans->len, FALSE);
+  g_return_val_if_fail (attr < layer->info->n_attrs, FALSE);
+  return (g_array_index (layer->masks, guint32, i) & (1u << attr)) != 0;
+}
+
+void
+nk_layer_set_string (NkLayer *layer, guint i, guint attr, const char *value, gssize len)
+{
+  NkValue *v = nk_layer_slot (layer, i, attr, NK_ATTR_STRING);
+
+  g_return_if_fail (v != NULL);
+  if (value == NULL)
+    {
+      v->s = NULL;
+      g_array_index (layer->masks, guint32, i) &= ~(1u << attr);
+      return;
+    }
+  if (layer->strings == NULL)
+    layer->strings = g_string_chunk_new (4096);
+  v->s = len < 0 ? g_string_chunk_insert (layer->strings, value)
+                 : g_string_chunk_insert_len (layer->strings, value, len);
+  nk_layer_mark (layer, i, attr);
+}
+
+void
+nk_layer_set_static_string (NkLayer *layer, guint i, guint attr, const char *value)
+{
+  NkValue *v = nk_layer_slot (layer, i, attr, NK_ATTR_STRING);
+
+  g_return_if_fail (v != NULL);
+  v->s = value;
+  if (value)
+    nk_layer_mark (layer, i, attr);
+  else
+    g_array_index (layer->masks, guint32, i) &= ~(1u << attr);
+}
+
+void
+nk_layer_set_int (NkLayer *layer, guint i, guint attr, gint64 value)
+{
+  NkValue *v = nk_layer_slot (layer, i, attr, NK_ATTR_INT);
+
+  g_return_if_fail (v != NULL);
+  v->i = value;
+  nk_layer_mark (layer, i, attr);
+}
+
+void
+nk_layer_set_double (NkLayer *layer, guint i, guint attr, double value)
+{
+  NkValue *v = nk_layer_slot (layer, i, attr, NK_ATTR_DOUBLE);
+
+  g_return_if_fail (v != NULL);
+  v->d = value;
+  nk_layer_mark (layer, i, attr);
+}
+
+void
+nk_layer_set_bool (NkLayer *layer, guint i, guint attr, gboolean value)
+{
+  NkValue *v = nk_layer_slot (layer, i, attr, NK_ATTR_BOOL);
+
+  g_return_if_fail (v != NULL);
+  v->b = value ? TRUE : FALSE;
+  nk_layer_mark (layer, i, attr);
+}
+
+void
+nk_layer_set_offset (NkLayer *layer, guint i, guint attr, gsize value)
+{
+  NkValue *v = nk_layer_slot (layer, i, attr, NK_ATTR_OFFSET);
+
+  g_return_if_fail (v != NULL);
+  g_return_if_fail (value <= layer->doc->text_len);
+  v->off = value;
+  nk_layer_mark (layer, i, attr);
+}
+
+void
+nk_layer_take_json (NkLayer *layer, guint i, guint attr, JsonNode *value)
+{
+  NkValue *v = nk_layer_slot (layer, i, attr, NK_ATTR_JSON);
+
+  g_return_if_fail (v != NULL);
+  g_clear_pointer (&v->json, json_node_unref);
+  v->json = value;
+  layer->has_json = TRUE;
+  if (value)
+    nk_layer_mark (layer, i, attr);
+  else
+    g_array_index (layer->masks, guint32, i) &= ~(1u << attr);
+}
+
+#define NK_LAYER_GETTER(fn, ctype, type, field, fallback)                   \
+  ctype                                                                     \
+  fn (const NkLayer *layer, guint i, guint attr)                            \
+  {                                                                         \
+    NkValue *v = nk_layer_slot (layer, i, attr, type);                      \
+    g_return_val_if_fail (v != NULL, fallback);                             \
+    if (!(g_array_index (layer->masks, guint32, i) & (1u << attr)))         \
+      return fallback;                                                      \
+    return (ctype) v->field;                                                \
+  }
+
+NK_LAYER_GETTER (nk_layer_get_string, const char *, NK_ATTR_STRING, s, NULL)
+NK_LAYER_GETTER (nk_layer_get_int, gint64, NK_ATTR_INT, i, 0)
+NK_LAYER_GETTER (nk_layer_get_double, double, NK_ATTR_DOUBLE, d, 0.0)
+NK_LAYER_GETTER (nk_layer_get_bool, gboolean, NK_ATTR_BOOL, b, FALSE)
+NK_LAYER_GETTER (nk_layer_get_offset, gsize, NK_ATTR_OFFSET, off, 0)
+NK_LAYER_GETTER (nk_layer_get_json, JsonNode *, NK_ATTR_JSON, json, NULL)
+
+/* ---- documents --------------------------------------------------------------------- */
+
+NkDocument *
+nk_document_new (const char *id, const char *source, NkFormat format)
+{
+  NkDocument *doc = g_new0 (NkDocument, 1);
+
+  g_return_val_if_fail (id != NULL, NULL);
+  doc->id = g_strdup (id);
+  doc->source = g_strdup (source);
+  doc->format = format;
+  doc->text = g_strdup ("");
+  doc->meta_keys = g_ptr_array_new_with_free_func (g_free);
+  doc->meta_values = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  doc->warnings = g_ptr_array_new_with_free_func (g_free);
+  doc->layers = g_ptr_array_new_with_free_func ((GDestroyNotify) nk_layer_free);
+  return doc;
+}
+
+void
+nk_document_free (NkDocument *doc)
+{
+  if (doc == NULL)
+    return;
+  g_free (doc->id);
+  g_free (doc->source);
+  g_free (doc->raw);
+  g_free (doc->text);
+  g_ptr_array_unref (doc->meta_keys);
+  g_ptr_array_unref (doc->meta_values);
+  g_ptr_array_unref (doc->warnings);
+  g_ptr_array_unref (doc->layers);
+  g_free (doc);
+}
+
+const char *
+nk_document_get_id (const NkDocument *doc)
+{
+  return doc->id;
+}
+
+const char *
+nk_document_get_source (const NkDocument *doc)
+{
+  return doc->source;
+}
+
+NkFormat
+nk_document_get_format (const NkDocument *doc)
+{
+  return doc->format;
+}
+
+void
+nk_document_take_raw (NkDocument *doc, guint8 *data, gsize len)
+{
+  g_free (doc->raw);
+  doc->raw = data;
+  doc->raw_len = data ? len : 0;
+}
+
+const guint8 *
+nk_document_get_raw (const NkDocument *doc, gsize *len)
+{
+  if (len)
+    *len = doc->raw_len;
+  return doc->raw;
+}
+
+const char *
+nk_document_get_text (const NkDocument *doc, gsize *len)
+{
+  if (len)
+    *len = doc->text_len;
+  return doc->text;
+}
+
+/* Layers index the old text, so replacing the text drops them. */
+void
+nk_document_take_text (NkDocument *doc, char *text, gsize len)
+{
+  g_return_if_fail (text != NULL);
+  g_return_if_fail (len <= NK_DOCUMENT_MAX_TEXT);
+  g_return_if_fail (text[len] == '\0');
+  g_return_if_fail (g_utf8_validate_len (text, len, NULL));
+
+  g_free (doc->text);
+  doc->text = text;
+  doc->text_len = len;
+  g_ptr_array_set_size (doc->layers, 0);
+}
+
+void
+nk_document_set_text (NkDocument *doc, const char *text, gssize len)
+{
+  gsize n = len < 0 ? strlen (text) : (gsize) len;
+
+  nk_document_take_text (doc, g_strndup (text, n), n);
+}
+
+guint
+nk_document_set_text_repair (NkDocument *doc, const char *bytes, gsize len)
+{
+  GString *out = g_string_sized_new (len + 1);
+  guint repaired = nk_utf8_repair_append (out, bytes, len);
+  gsize n = out->len;
+
+  nk_document_take_text (doc, g_string_free (out, FALSE), n);
+  return repaired;
+}
+
+static int
+nk_document_meta_index (const NkDocument *doc, const char *key)
+{
+  for (guint i = 0; i < doc->meta_keys->len; i++)
+    if (strcmp (g_ptr_array_index (doc->meta_keys, i), key) == 0)
+      return (int) i;
+  return -1;
+}
+
+void
+nk_document_take_meta (NkDocument *doc, const char *key, JsonNode *value)
+{
+  int i;
+
+  g_return_if_fail (key != NULL);
+  if (value == NULL)
+    value = json_node_new (JSON_NODE_NULL);
+  i = nk_document_meta_index (doc, key);
+  if (i >= 0)
+    {
+      json_node_unref (g_ptr_array_index (doc->meta_values, i));
+      g_ptr_array_index (doc->meta_values, i) = value;
+      return;
+    }
+  g_ptr_array_add (doc->meta_keys, g_strdup (key));
+  g_ptr_array_add (doc->meta_values, value);
+}
+
+void
+nk_document_set_meta_string (NkDocument *doc, const char *key, const char *value)
+{
+  JsonNode *node = json_node_new (value ? JSON_NODE_VALUE : JSON_NODE_NULL);
+
+  if (value)
+    json_node_set_string (node, value);
+  nk_document_take_meta (doc, key, node);
+}
+
+JsonNode *
+nk_document_get_meta (const NkDocument *doc, const char *key)
+{
+  int i = nk_document_meta_index (doc, key);
+
+  return i < 0 ? NULL : g_ptr_array_index (doc->meta_values, i);
+}
+
+const char *
+nk_document_get_meta_string (const NkDocument *doc, const char *key)
+{
+  JsonNode *node = nk_document_get_meta (doc, key);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+guint
+nk_document_get_n_meta (const NkDocument *doc)
+{
+  return doc->meta_keys->len;
+}
+
+const char *
+nk_document_get_nth_meta (const NkDocument *doc, guint i, JsonNode **value)
+{
+  g_return_val_if_fail (i < doc->meta_keys->len, NULL);
+  if (value)
+    *value = g_ptr_array_index (doc->meta_values, i);
+  return g_ptr_array_index (doc->meta_keys, i);
+}
+
+void
+nk_document_add_warning (NkDocument *doc, const char *format, ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_ptr_array_add (doc->warnings, g_strdup_vprintf (format, args));
+  va_end (args);
+}
+
+guint
+nk_document_get_n_warnings (const NkDocument *doc)
+{
+  return doc->warnings->len;
+}
+
+const char *
+nk_document_get_warning (const NkDocument *doc, guint i)
+{
+  g_return_val_if_fail (i < doc->warnings->len, NULL);
+  return g_ptr_array_index (doc->warnings, i);
+}
+
+NkLayer *
+nk_document_add_layer (NkDocument *doc, const NkLayerInfo *info)
+{
+  NkLayer *layer;
+
+  g_return_val_if_fail (info != NULL && info->name != NULL, NULL);
+  g_return_val_if_fail (info->n_attrs <= NK_LAYER_MAX_ATTRS, NULL);
+
+  layer = nk_layer_new (doc, info);
+  for (guint i = 0; i < doc->layers->len; i++)
+    {
+      NkLayer *old = g_ptr_array_index (doc->layers, i);
+      if (strcmp (old->info->name, info->name) == 0)
+        {
+          nk_layer_free (old);
+          g_ptr_array_index (doc->layers, i) = layer;
+          return layer;
+        }
+    }
+  g_ptr_array_add (doc->layers, layer);
+  return layer;
+}
+
+NkLayer *
+nk_document_get_layer (const NkDocument *doc, const char *name)
+{
+  for (guint i = 0; i < doc->layers->len; i++)
+    {
+      NkLayer *layer = g_ptr_array_index (doc->layers, i);
+      if (strcmp (layer->info->name, name) == 0)
+        return layer;
+    }
+  return NULL;
+}
+
+guint
+nk_document_get_n_layers (const NkDocument *doc)
+{
+  return doc->layers->len;
+}
+
+NkLayer *
+nk_document_get_nth_layer (const NkDocument *doc, guint i)
+{
+  g_return_val_if_fail (i < doc->layers->len, NULL);
+  return g_ptr_array_index (doc->layers, i);
+}
+
+/* ---- private ----------------------------------------------------------------------- */
+
+void
+nk_document_set_seq (NkDocument *doc, gint64 seq)
+{
+  doc->seq = seq;
+}
+
+gint64
+nk_document_get_seq (const NkDocument *doc)
+{
+  return doc->seq;
+}

@@ -1,0 +1,450 @@
+/* nk-text.c — UTF-8 repair, byte -> code point offsets, JSON writing, atomic output files.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#define G_LOG_DOMAIN "nkpipe-text"
+
+#include "nkpipe.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- UTF-8 repair ------------------------------------------------------------------ */
+
+/* Length of the maximal subpart of an ill-formed sequence at @p (Unicode 3.9, table 3-7):
+ * how many bytes form a valid prefix of some well-formed sequence; at least 1. */
+static gsize
+nk_utf8_invalid_len (const guchar *p, gsize avail)
+{
+  guchar c = p[0];
+  guchar lo = 0x80, hi = 0xBF;
+  gsize need, i;
+
+  if (c >= 0xC2 && c <= 0xDF)
+    need = 2;
+  else if (c >= 0xE0 && c <= 0xEF)
+    {
+      need = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    }
+  else if (c >= 0xF0 && c <= 0xF4)
+    {
+      need = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    }
+  else
+    return 1;
+
+  for (i = 1; i < need && i < avail; i++)
+    {
+      guchar b = p[i];
+      if (b < lo || b > hi)
+        break;
+      lo = 0x80;
+      hi = 0xBF;
+    }
+  return i;
+}
+
+guint
+nk_utf8_repair_append (GString *out, const char *bytes, gsize len)
+{
+  const char *p = bytes, *end = bytes + len;
+  guint repaired = 0;
+
+  while (p < end)
+    {
+      const char *bad;
+
+      if (g_utf8_validate_len (p, (gsize) (end - p), &bad))
+        {
+          g_string_append_len (out, p, end - p);
+          break;
+        }
+      g_string_append_len (out, p, bad - p);
+      if (*bad == '\0')
+        {
+          /* g_utf8_validate stops at NUL, which is valid UTF-8: keep it. */
+          g_string_append_c (out, '\0');
+          p = bad + 1;
+          continue;
+        }
+      g_string_append (out, "\xEF\xBF\xBD");
+      repaired++;
+      p = bad + nk_utf8_invalid_len ((const guchar *) bad, (gsize) (end - bad));
+    }
+  return repaired;
+}
+
+/* ---- offsets ----------------------------------------------------------------------- */
+
+#define NK_OFFSET_BLOCK 64
+
+struct _NkOffsetMap {
+  const char *text;
+  gsize       len;
+  gboolean    ascii;
+  GArray     *prefix;   /* guint32 code points before each block */
+};
+
+NkOffsetMap *
+nk_offset_map_new (void)
+{
+  NkOffsetMap *map = g_new0 (NkOffsetMap, 1);
+
+  map->prefix = g_array_new (FALSE, FALSE, sizeof (guint32));
+  return map;
+}
+
+void
+nk_offset_map_free (NkOffsetMap *map)
+{
+  if (map == NULL)
+    return;
+  g_array_unref (map->prefix);
+  g_free (map);
+}
+
+static inline guint32
+nk_count_chars (const guchar *p, gsize n)
+{
+  guint32 count = 0;
+
+  for (gsize i = 0; i < n; i++)
+    count += (p[i] & 0xC0) != 0x80;
+  return count;
+}
+
+void
+nk_offset_map_reset (NkOffsetMap *map, const char *text, gsize len)
+{
+  const guchar *p = (const guchar *) text;
+  guint32 total = 0;
+  gboolean ascii = TRUE;
+
+  map->text = text;
+  map->len = len;
+  g_array_set_size (map->prefix, 0);
+  for (gsize b = 0; b < len; b += NK_OFFSET_BLOCK)
+    {
+      gsize n = MIN (NK_OFFSET_BLOCK, len - b);
+      guint32 c = nk_count_chars (p + b, n);
+
+      g_array_append_val (map->prefix, total);
+      total += c;
+      if (c != n)
+        ascii = FALSE;
+    }
+  map->ascii = ascii;
+}
+
+gsize
+nk_offset_map_to_chars (const NkOffsetMap *map, gsize byte_offset)
+{
+  gsize block;
+
+  g_return_val_if_fail (byte_offset <= map->len, 0);
+  if (map->ascii)
+    return byte_offset;
+  block = byte_offset / NK_OFFSET_BLOCK;
+  if (block >= map->prefix->len)
+    return g_array_index (map->prefix, guint32, map->prefix->len - 1) +
+           nk_count_chars ((const guchar *) map->text + block * NK_OFFSET_BLOCK - NK_OFFSET_BLOCK,
+                           NK_OFFSET_BLOCK);
+  return g_array_index (map->prefix, guint32, block) +
+         nk_count_chars ((const guchar *) map->text + block * NK_OFFSET_BLOCK,
+                         byte_offset - block * NK_OFFSET_BLOCK);
+}
+
+/* ---- JSON writing ------------------------------------------------------------------ */
+
+/* 1 for bytes that need escaping inside a JSON string. */
+static const guchar nk_json_escape_table[256] = {
+  1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
+  0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
+  0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,
+};
+
+void
+nk_json_append_string (GString *out, const char *str, gssize len)
+{
+  static const char hex[] = "0123456789abcdef";
+  const guchar *p = (const guchar *) str;
+  const guchar *end;
+  const guchar *run;
+
+  if (str == NULL)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  end = p + (len < 0 ? strlen (str) : (gsize) len);
+  g_string_append_c (out, '"');
+  run = p;
+  for (; p < end; p++)
+    {
+      guchar c = *p;
+      char esc[7];
+
+      if (G_LIKELY (!nk_json_escape_table[c]))
+        continue;
+      g_string_append_len (out, (const char *) run, p - run);
+      run = p + 1;
+      switch (c)
+        {
+        case '"':  g_string_append_len (out, "\\\"", 2); break;
+        case '\\': g_string_append_len (out, "\\\\", 2); break;
+        case '\n': g_string_append_len (out, "\\n", 2); break;
+        case '\t': g_string_append_len (out, "\\t", 2); break;
+        case '\r': g_string_append_len (out, "\\r", 2); break;
+        default:
+          esc[0] = '\\'; esc[1] = 'u'; esc[2] = '0'; esc[3] = '0';
+          esc[4] = hex[c >> 4]; esc[5] = hex[c & 15]; esc[6] = 0;
+          g_string_append_len (out, esc, 6);
+        }
+    }
+  g_string_append_len (out, (const char *) run, p - run);
+  g_string_append_c (out, '"');
+}
+
+void
+nk_json_append_int (GString *out, gint64 value)
+{
+  char buf[24];
+  int n = g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, value);
+
+  g_string_append_len (out, buf, n);
+}
+
+/* The shortest of %.15g, %.16g, %.17g that reads back as the same double; always with a
+ * '.' or exponent so readers keep it a float. */
+void
+nk_json_append_double (GString *out, double value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!isfinite (value))
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  for (int precision = 15; precision <= 17; precision++)
+    {
+      char fmt[8];
+
+      g_snprintf (fmt, sizeof fmt, "%%.%dg", precision);
+      g_ascii_formatd (buf, sizeof buf, fmt, value);
+      if (g_ascii_strtod (buf, NULL) == value)
+        break;
+    }
+  g_string_append (out, buf);
+  if (strpbrk (buf, ".eEn") == NULL)
+    g_string_append (out, ".0");
+}
+
+static void nk_json_append_object (GString *out, JsonObject *object);
+
+static void
+nk_json_append_array (GString *out, JsonArray *array)
+{
+  guint n = json_array_get_length (array);
+
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < n; i++)
+    {
+      if (i)
+        g_string_append_c (out, ',');
+      nk_json_append_node (out, json_array_get_element (array, i));
+    }
+  g_string_append_c (out, ']');
+}
+
+static void
+nk_json_append_object (GString *out, JsonObject *object)
+{
+  g_autoptr(GList) members = json_object_get_members (object);
+  gboolean first = TRUE;
+
+  g_string_append_c (out, '{');
+  for (GList *l = members; l; l = l->next)
+    {
+      if (!first)
+        g_string_append_c (out, ',');
+      first = FALSE;
+      nk_json_append_string (out, l->data, -1);
+      g_string_append_c (out, ':');
+      nk_json_append_node (out, json_object_get_member (object, l->data));
+    }
+  g_string_append_c (out, '}');
+}
+
+void
+nk_json_append_node (GString *out, JsonNode *node)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      nk_json_append_object (out, json_node_get_object (node));
+      return;
+    case JSON_NODE_ARRAY:
+      nk_json_append_array (out, json_node_get_array (node));
+      return;
+    case JSON_NODE_VALUE:
+      break;
+    case JSON_NODE_NULL:
+    default:
+      g_string_append (out, "null");
+      return;
+    }
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_STRING:
+      nk_json_append_string (out, json_node_get_string (node), -1);
+      break;
+    case G_TYPE_INT64:
+      nk_json_append_int (out, json_node_get_int (node));
+      break;
+    case G_TYPE_DOUBLE:
+      nk_json_append_double (out, json_node_get_double (node));
+      break;
+    case G_TYPE_BOOLEAN:
+      g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+      break;
+    default:
+      g_string_append (out, "null");
+    }
+}
+
+/* ---- atomic output files ----------------------------------------------------------- */
+
+struct _NkOutputFile {
+  char    *path;      /* NULL for stdout */
+  char    *tmp_path;
+  FILE    *fp;
+  gboolean committed;
+};
+
+static gboolean
+nk_output_file_set_error (NkOutputFile *file, const char *what, int errsv, GError **error)
+{
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv),
+               "cannot %s '%s': %s", what, file->path ? file->path : "standard output",
+               g_strerror (errsv));
+  return FALSE;
+}
+
+NkOutputFile *
+nk_output_file_open (const char *path, GError **error)
+{
+  g_autoptr(NkOutputFile) file = g_new0 (NkOutputFile, 1);
+  g_autofree char *dir = NULL;
+  g_autofree char *base = NULL;
+  mode_t mask;
+  int fd;
+
+  if (path == NULL)
+    {
+      file->fp = stdout;
+      return g_steal_pointer (&file);
+    }
+  file->path = g_strdup (path);
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      nk_output_file_set_error (file, "write", EISDIR, error);
+      return NULL;
+    }
+  dir = g_path_get_dirname (path);
+  base = g_path_get_basename (path);
+  file->tmp_path = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
+  fd = g_mkstemp (file->tmp_path);
+  if (fd < 0)
+    {
+      int errsv = errno;
+      g_clear_pointer (&file->tmp_path, g_free);
+      nk_output_file_set_error (file, "create a temporary file for", errsv, error);
+      return NULL;
+    }
+  mask = umask (0);
+  umask (mask);
+  if (fchmod (fd, 0666 & ~mask) != 0)
+    g_debug ("fchmod %s: %s", file->tmp_path, g_strerror (errno));
+  file->fp = fdopen (fd, "wb");
+  if (file->fp == NULL)
+    {
+      int errsv = errno;
+      close (fd);
+      nk_output_file_set_error (file, "open", errsv, error);
+      return NULL;
+    }
+  setvbuf (file->fp, NULL, _IOFBF, 1 << 20);
+  return g_steal_pointer (&file);
+}
+
+gboolean
+nk_output_file_write (NkOutputFile *file, const void *data, gsize len, GError **error)
+{
+  g_return_val_if_fail (file->fp != NULL && !file->committed, FALSE);
+  if (len && fwrite (data, 1, len, file->fp) != len)
+    return nk_output_file_set_error (file, "write", errno, error);
+  return TRUE;
+}
+
+gboolean
+nk_output_file_commit (NkOutputFile *file, GError **error)
+{
+  FILE *fp = file->fp;
+
+  g_return_val_if_fail (fp != NULL && !file->committed, FALSE);
+  if (fflush (fp) != 0)
+    return nk_output_file_set_error (file, "write", errno, error);
+  if (file->path == NULL)
+    {
+      file->committed = TRUE;
+      return TRUE;
+    }
+  if (fsync (fileno (fp)) != 0 && errno != EINVAL)
+    return nk_output_file_set_error (file, "sync", errno, error);
+  file->fp = NULL;
+  if (fclose (fp) != 0)
+    return nk_output_file_set_error (file, "close", errno, error);
+  if (g_rename (file->tmp_path, file->path) != 0)
+    return nk_output_file_set_error (file, "replace", errno, error);
+  g_clear_pointer (&file->tmp_path, g_free);
+  file->committed = TRUE;
+  return TRUE;
+}
+
+/* Freeing an uncommitted file removes the temporary file: the old output stays. */
+void
+nk_output_file_free (NkOutputFile *file)
+{
+  if (file == NULL)
+    return;
+  if (file->fp && file->fp != stdout)
+    fclose (file->fp);
+  else if (file->fp == stdout)
+    fflush (stdout);
+  if (file->tmp_path)
+    g_unlink (file->tmp_path);
+  g_free (file->tmp_path);
+  g_free (file->path);
+  g_free (file);
+}
+
+const char *
+nk_output_file_get_path (const NkOutputFile *file)
+{
+  return file->path;
+}

@@ -1,0 +1,298 @@
+/* nk-export.c — the `export` stage: one JSON object per document, one per line, in input
+ * order (docs/FORMATS.md). Written with a streaming writer into one reused buffer; span
+ * offsets are converted from bytes to Unicode code points on the way out.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#define G_LOG_DOMAIN "nk-export"
+
+#include <nkpipe.h>
+#include <string.h>
+
+typedef struct {
+  NkOutputFile *out;
+  GString      *buf;
+  NkOffsetMap  *map;
+  char        **layers;     /* NULL: every layer but tokens */
+  gboolean      all;        /* layers == ["*"] */
+  gboolean      text;
+  GArray       *order;      /* guint: span order for unsorted layers */
+} NkExport;
+
+static const NkConfigKey nk_export_config[] = {
+  { "path", NK_CONFIG_PATH, NULL,
+    "Output file (JSON Lines), written atomically; standard output when absent" },
+  { "layers", NK_CONFIG_LIST, NULL,
+    "Layers to write, each present even when empty; [\"*\"] for all; absent: all but tokens",
+    0, NK_CONFIG_STRING },
+  { "text", NK_CONFIG_BOOL, "true", "Write the document text" },
+  { NULL }
+};
+
+static gpointer
+nk_export_create (const NkConfig *config, gpointer shared, GError **error)
+{
+  NkExport *self = g_new0 (NkExport, 1);
+  JsonArray *layers = nk_config_get_list (config, "layers");
+
+  self->out = nk_output_file_open (nk_config_get_path (config, "path"), error);
+  if (self->out == NULL)
+    {
+      g_free (self);
+      return NULL;
+    }
+  if (layers)
+    {
+      guint n = json_array_get_length (layers);
+      self->layers = g_new0 (char *, n + 1);
+      for (guint i = 0; i < n; i++)
+        self->layers[i] = g_strdup (json_array_get_string_element (layers, i));
+      self->all = n == 1 && strcmp (self->layers[0], "*") == 0;
+    }
+  self->text = nk_config_get_bool (config, "text");
+  self->buf = g_string_sized_new (1 << 16);
+  self->map = nk_offset_map_new ();
+  self->order = g_array_new (FALSE, FALSE, sizeof (guint));
+  return self;
+}
+
+static void
+nk_export_free (gpointer data)
+{
+  NkExport *self = data;
+
+  nk_output_file_free (self->out);   /* uncommitted: the temp file goes, the old file stays */
+  g_string_free (self->buf, TRUE);
+  nk_offset_map_free (self->map);
+  g_strfreev (self->layers);
+  g_array_unref (self->order);
+  g_free (self);
+}
+
+static void
+nk_export_attr (NkExport *self, const NkLayer *layer, guint i, guint k)
+{
+  const NkAttrInfo *attr = &nk_layer_get_info (layer)->attrs[k];
+  GString *b = self->buf;
+
+  g_string_append_c (b, ',');
+  nk_json_append_string (b, attr->name, -1);
+  g_string_append_c (b, ':');
+  if (!nk_layer_has_value (layer, i, k))
+    {
+      g_string_append (b, "null");
+      return;
+    }
+  switch (attr->type)
+    {
+    case NK_ATTR_STRING:
+      nk_json_append_string (b, nk_layer_get_string (layer, i, k), -1);
+      break;
+    case NK_ATTR_INT:
+      nk_json_append_int (b, nk_layer_get_int (layer, i, k));
+      break;
+    case NK_ATTR_DOUBLE:
+      nk_json_append_double (b, nk_layer_get_double (layer, i, k));
+      break;
+    case NK_ATTR_BOOL:
+      g_string_append (b, nk_layer_get_bool (layer, i, k) ? "true" : "false");
+      break;
+    case NK_ATTR_OFFSET:
+      nk_json_append_int (b, (gint64) nk_offset_map_to_chars (self->map,
+                                                             nk_layer_get_offset (layer, i, k)));
+      break;
+    case NK_ATTR_JSON:
+      nk_json_append_node (b, nk_layer_get_json (layer, i, k));
+      break;
+    default:
+      g_string_append (b, "null");
+    }
+}
+
+static int
+nk_export_compare_spans (gconstpointer a, gconstpointer b, gpointer data)
+{
+  const NkSpan *spans = data;
+  const NkSpan *x = &spans[*(const guint *) a], *y = &spans[*(const guint *) b];
+
+  if (x->start != y->start)
+    return x->start < y->start ? -1 : 1;
+  if (x->end != y->end)
+    return x->end < y->end ? -1 : 1;
+  return 0;
+}
+
+/* Spans go out sorted by start, then end, then emission order (a stable sort). */
+static const guint *
+nk_export_span_order (NkExport *self, const NkSpan *spans, guint n)
+{
+  gboolean sorted = TRUE;
+
+  for (guint i = 1; i < n && sorted; i++)
+    sorted = spans[i - 1].start < spans[i].start ||
+             (spans[i - 1].start == spans[i].start && spans[i - 1].end <= spans[i].end);
+  if (sorted)
+    return NULL;
+  g_array_set_size (self->order, n);
+  for (guint i = 0; i < n; i++)
+    g_array_index (self->order, guint, i) = i;
+  g_qsort_with_data (self->order->data, n, sizeof (guint), nk_export_compare_spans,
+                     (gpointer) spans);
+  return (const guint *) (gpointer) self->order->data;
+}
+
+static void
+nk_export_layer (NkExport *self, const char *name, const NkLayer *layer)
+{
+  GString *b = self->buf;
+  const NkSpan *spans;
+  const guint *order;
+  guint n, n_attrs;
+
+  nk_json_append_string (b, name, -1);
+  g_string_append (b, ":[");
+  if (layer == NULL)
+    {
+      g_string_append_c (b, ']');
+      return;
+    }
+  spans = nk_layer_get_spans (layer, &n);
+  n_attrs = nk_layer_get_info (layer)->n_attrs;
+  order = nk_export_span_order (self, spans, n);
+  for (guint j = 0; j < n; j++)
+    {
+      guint i = order ? order[j] : j;
+
+      g_string_append (b, j ? ",{\"start\":" : "{\"start\":");
+      nk_json_append_int (b, (gint64) nk_offset_map_to_chars (self->map, spans[i].start));
+      g_string_append (b, ",\"end\":");
+      nk_json_append_int (b, (gint64) nk_offset_map_to_chars (self->map, spans[i].end));
+      for (guint k = 0; k < n_attrs; k++)
+        nk_export_attr (self, layer, i, k);
+      g_string_append_c (b, '}');
+    }
+  g_string_append_c (b, ']');
+}
+
+static void
+nk_export_layers (NkExport *self, NkDocument *doc)
+{
+  gboolean first = TRUE;
+
+  g_string_append (self->buf, ",\"layers\":{");
+  if (self->layers && !self->all)
+    {
+      for (guint i = 0; self->layers[i]; i++)
+        {
+          if (!first)
+            g_string_append_c (self->buf, ',');
+          first = FALSE;
+          nk_export_layer (self, self->layers[i], nk_document_get_layer (doc, self->layers[i]));
+        }
+    }
+  else
+    {
+      for (guint i = 0; i < nk_document_get_n_layers (doc); i++)
+        {
+          NkLayer *layer = nk_document_get_nth_layer (doc, i);
+          if (!self->all && strcmp (nk_layer_get_name (layer), "tokens") == 0)
+            continue;
+          if (!first)
+            g_string_append_c (self->buf, ',');
+          first = FALSE;
+          nk_export_layer (self, nk_layer_get_name (layer), layer);
+        }
+    }
+  g_string_append_c (self->buf, '}');
+}
+
+static void
+nk_export_meta (NkExport *self, NkDocument *doc)
+{
+  GString *b = self->buf;
+  guint n = nk_document_get_n_meta (doc);
+
+  g_string_append (b, ",\"meta\":{");
+  for (guint i = 0; nk_document_standard_meta[i]; i++)
+    {
+      const char *key = nk_document_standard_meta[i];
+      if (i)
+        g_string_append_c (b, ',');
+      nk_json_append_string (b, key, -1);
+      g_string_append_c (b, ':');
+      nk_json_append_node (b, nk_document_get_meta (doc, key));
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *value;
+      const char *key = nk_document_get_nth_meta (doc, i, &value);
+
+      if (g_strv_contains (nk_document_standard_meta, key))
+        continue;
+      g_string_append_c (b, ',');
+      nk_json_append_string (b, key, -1);
+      g_string_append_c (b, ':');
+      nk_json_append_node (b, value);
+    }
+  g_string_append_c (b, '}');
+}
+
+static gboolean
+nk_export_process (gpointer data, NkDocument *doc, GError **error)
+{
+  NkExport *self = data;
+  GString *b = self->buf;
+  gsize len;
+  const char *text = nk_document_get_text (doc, &len);
+
+  nk_offset_map_reset (self->map, text, len);
+  g_string_truncate (b, 0);
+  g_string_append (b, "{\"id\":");
+  nk_json_append_string (b, nk_document_get_id (doc), -1);
+  g_string_append (b, ",\"source\":");
+  nk_json_append_string (b, nk_document_get_source (doc), -1);
+  nk_export_meta (self, doc);
+  if (self->text)
+    {
+      g_string_append (b, ",\"text\":");
+      nk_json_append_string (b, text, (gssize) len);
+    }
+  nk_export_layers (self, doc);
+  g_string_append (b, ",\"warnings\":[");
+  for (guint i = 0; i < nk_document_get_n_warnings (doc); i++)
+    {
+      if (i)
+        g_string_append_c (b, ',');
+      nk_json_append_string (b, nk_document_get_warning (doc, i), -1);
+    }
+  g_string_append (b, "]}\n");
+  return nk_output_file_write (self->out, b->str, b->len, error);
+}
+
+static gboolean
+nk_export_finish (gpointer data, GError **error)
+{
+  NkExport *self = data;
+
+  return nk_output_file_commit (self->out, error);
+}
+
+static const NkStageInfo nk_export_stage = {
+  .type = "export",
+  .description = "Write each document as one JSON object per line (JSON Lines), in input order",
+  .kind = NK_STAGE_SINK,
+  .config = nk_export_config,
+  .create = nk_export_create,
+  .process = nk_export_process,
+  .finish = nk_export_finish,
+  .free = nk_export_free,
+};
+
+static gboolean
+nk_export_register (NkRegistrar *registrar, GError **error)
+{
+  nk_registrar_add_stage (registrar, &nk_export_stage);
+  return TRUE;
+}
+
+NK_PLUGIN_DEFINE ("export", "1.0.0", "MIT", "JSON Lines exporter", nk_export_register, "export")
