@@ -347,14 +347,15 @@ nk_config_describe (const NkConfigKey *schema, GString *out, int indent)
     }
   for (const NkConfigKey *k = schema; k->name; k++)
     {
-      g_string_append_printf (out, "%*s%s (%s%s%s)%s%s%s\n", indent, "", k->name,
-                              nk_config_type_to_string (k->type),
-                              k->type == NK_CONFIG_LIST ? " of " : "",
-                              k->type == NK_CONFIG_LIST ? nk_config_type_to_string (k->item_type) : "",
-                              (k->flags & NK_CONFIG_FLAGS_REQUIRED) ? ", required" : "",
-                              k->default_value ? ", default " : "",
-                              k->default_value ? k->default_value : "");
-      g_string_append_printf (out, "%*s    %s\n", indent, "", k->description ? k->description : "");
+      g_string_append_printf (out, "%*s%s (%s", indent, "", k->name, nk_config_type_to_string (k->type));
+      if (k->type == NK_CONFIG_LIST)
+        g_string_append_printf (out, " of %s", nk_config_type_to_string (k->item_type));
+      if (k->flags & NK_CONFIG_FLAGS_REQUIRED)
+        g_string_append (out, ", required");
+      g_string_append (out, ")");
+      if (k->default_value)
+        g_string_append_printf (out, ", default %s", k->default_value);
+      g_string_append_printf (out, "\n%*s    %s\n", indent, "", k->description ? k->description : "");
       if (k->children)
         nk_config_describe (k->children, out, indent + 4);
     }

@@ -382,7 +382,7 @@ nk_document_take_text (NkDocument *doc, char *text, gsize len)
   g_return_if_fail (text != NULL);
   g_return_if_fail (len <= NK_DOCUMENT_MAX_TEXT);
   g_return_if_fail (text[len] == '\0');
-  g_return_if_fail (g_utf8_validate_len (text, len, NULL));
+  g_return_if_fail (nk_utf8_validate (text, len));
 
   g_free (doc->text);
   doc->text = text;

@@ -245,7 +245,7 @@ nk_document_new_from_bytes (const char *id, const char *source, NkFormat format,
         nk_document_add_warning (doc, "empty input");
       return doc;
     }
-  if (g_utf8_validate_len (bytes, len, NULL))
+  if (nk_utf8_validate (bytes, len))
     {
       /* Valid input: the text is the raw input, byte for byte; share it. */
       nk_document_take_text (doc, bytes, len);
@@ -256,7 +256,7 @@ nk_document_new_from_bytes (const char *id, const char *source, NkFormat format,
       nk_document_take_raw (doc, (guint8 *) bytes, len);
       nk_document_add_warning (doc, "%u invalid UTF-8 sequence%s replaced by U+FFFD", repaired,
                                repaired == 1 ? "" : "s");
-      if (repaired > len / 10 + 1)
+      if (len >= 16 && (gsize) repaired * 4 > len)
         nk_document_add_warning (doc, "input looks binary (%u of %" G_GSIZE_FORMAT
                                  " bytes are not UTF-8)", repaired, len);
     }

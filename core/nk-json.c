@@ -166,7 +166,7 @@ nk_json_append_run (NkJsonCursor *c, GString *out, const char *run, const char *
       g_string_append_len (out, run, stop - run);
       return TRUE;
     }
-  if (G_LIKELY (g_utf8_validate_len (run, stop - run, &bad)))
+  if (G_LIKELY (g_utf8_validate_len (run, stop - run, &bad)))  /* no NUL: stops at controls */
     {
       g_string_append_len (out, run, stop - run);
       return TRUE;

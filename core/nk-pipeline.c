@@ -120,6 +120,20 @@ nk_member (JsonObject *object, const char *key, JsonNodeType type, GType value_t
   return node;
 }
 
+/* Input paths resolve against the pipeline's folder; under the current directory they are
+ * kept relative, so document sources read the same in every checkout. */
+static char *
+nk_pipeline_input_path (const char *spec, const char *base_dir)
+{
+  g_autofree char *abs = g_canonicalize_filename (spec, base_dir);
+  g_autofree char *cwd = g_get_current_dir ();
+  gsize n = strlen (cwd);
+
+  if (strncmp (abs, cwd, n) == 0 && abs[n] == '/')
+    return g_strdup (abs + n + 1);
+  return g_steal_pointer (&abs);
+}
+
 static gboolean
 nk_pipeline_parse_inputs (NkPipeline *p, JsonObject *root, GError **error)
 {
@@ -144,7 +158,7 @@ nk_pipeline_parse_inputs (NkPipeline *p, JsonObject *root, GError **error)
           *json_node_get_string (item) == '\0')
         return nk_schema_fail (error, p, path, "expected a path or glob (a non-empty string)");
       g_ptr_array_insert (p->inputs, p->inputs->len - 1,
-                          g_canonicalize_filename (json_node_get_string (item), p->base_dir));
+                          nk_pipeline_input_path (json_node_get_string (item), p->base_dir));
     }
   return TRUE;
 }

@@ -308,8 +308,10 @@ nk_run_create_sinks (NkRun *run, GError **error)
 
       if (self == NULL)
         {
-          g_set_error (error, NK_PIPELINE_ERROR, NK_PIPELINE_ERROR_STAGE, "%s: %s",
-                       stage->label, local ? local->message : "could not create the stage");
+          /* Keep the domain: an output that cannot be opened is an I/O error (status 4). */
+          if (local == NULL)
+            g_set_error (&local, NK_PIPELINE_ERROR, NK_PIPELINE_ERROR_STAGE, "could not create the stage");
+          g_propagate_prefixed_error (error, g_steal_pointer (&local), "%s: ", stage->label);
           return FALSE;
         }
       g_ptr_array_add (run->sinks, self);

@@ -53,6 +53,20 @@ nk_utf8_invalid_len (const guchar *p, gsize avail)
   return i;
 }
 
+gboolean
+nk_utf8_validate (const char *bytes, gsize len)
+{
+  const char *p = bytes, *end = bytes + len, *bad;
+
+  while (!g_utf8_validate_len (p, (gsize) (end - p), &bad))
+    {
+      if (*bad != '\0')
+        return FALSE;
+      p = bad + 1;
+    }
+  return TRUE;
+}
+
 guint
 nk_utf8_repair_append (GString *out, const char *bytes, gsize len)
 {

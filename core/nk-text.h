@@ -20,6 +20,11 @@ guint        nk_utf8_repair_append   (GString    *out,
                                       const char *bytes,
                                       gsize       len);
 
+/* TRUE if @bytes is valid UTF-8. Unlike g_utf8_validate_len() it accepts NUL characters,
+ * which are valid UTF-8 and which the core keeps in text (never truncates at). */
+gboolean     nk_utf8_validate        (const char *bytes,
+                                      gsize       len);
+
 /* NkOffsetMap converts byte offsets into one text to Unicode code point offsets in O(1)
  * (a prefix count per 64-byte block). Reset it for each document; it reuses its memory. */
 typedef struct _NkOffsetMap NkOffsetMap;

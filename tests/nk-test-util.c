@@ -73,6 +73,15 @@ nk_test_source_path (const char *relative)
   return g_build_filename (NK_TEST_SRCDIR, relative, NULL);
 }
 
+/* An empty GBytes may hold a NULL pointer, and g_strndup (NULL, 0) is NULL. */
+static char *
+nk_test_bytes_to_string (GBytes *bytes)
+{
+  gsize len = bytes ? g_bytes_get_size (bytes) : 0;
+
+  return len ? g_strndup (g_bytes_get_data (bytes, NULL), len) : g_strdup ("");
+}
+
 int
 nk_test_run_cli (const char *const *argv, const char *stdin_data, char **out, char **err)
 {
@@ -96,13 +105,12 @@ nk_test_run_cli (const char *const *argv, const char *stdin_data, char **out, ch
   g_subprocess_launcher_unsetenv (launcher, "NKPIPE_PLUGIN_PATH");
   proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) args->pdata, &error);
   g_assert_no_error (error);
-  if (stdin_data)
-    stdin_bytes = g_bytes_new (stdin_data, strlen (stdin_data));
+  stdin_bytes = g_bytes_new (stdin_data ? stdin_data : "", stdin_data ? strlen (stdin_data) : 0);
   g_subprocess_communicate (proc, stdin_bytes, NULL, &out_bytes, &err_bytes, &error);
   g_assert_no_error (error);
   if (out)
-    *out = g_strndup (g_bytes_get_data (out_bytes, NULL), g_bytes_get_size (out_bytes));
+    *out = nk_test_bytes_to_string (out_bytes);
   if (err)
-    *err = g_strndup (g_bytes_get_data (err_bytes, NULL), g_bytes_get_size (err_bytes));
+    *err = nk_test_bytes_to_string (err_bytes);
   return g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
 }

@@ -1,0 +1,254 @@
+/* tests/core/test-text.c — offsets, JSON writing, strict JSON reading, atomic files. */
+#include "nk-test-util.h"
+#include "nk-json-private.h"
+
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <math.h>
+
+static void
+test_offsets_non_ascii (void)
+{
+  g_autoptr(NkOffsetMap) map = nk_offset_map_new ();
+  g_autoptr(GString) text = g_string_new (NULL);
+  GRand *rand = g_rand_new_with_seed (42);
+  static const char *pieces[] = { "a", "é", "“", "한", "😀", " ", "\n" };
+
+  for (int i = 0; i < 5000; i++)
+    g_string_append (text, pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))]);
+  nk_offset_map_reset (map, text->str, text->len);
+  for (const char *p = text->str;; p = g_utf8_next_char (p))
+    {
+      gsize b = (gsize) (p - text->str);
+      g_assert_cmpuint (nk_offset_map_to_chars (map, b), ==,
+                        (gsize) g_utf8_pointer_to_offset (text->str, p));
+      if (*p == '\0')
+        break;
+    }
+  g_rand_free (rand);
+
+  nk_offset_map_reset (map, "", 0);
+  g_assert_cmpuint (nk_offset_map_to_chars (map, 0), ==, 0);
+  nk_offset_map_reset (map, "plain ascii", 11);
+  g_assert_cmpuint (nk_offset_map_to_chars (map, 11), ==, 11);
+}
+
+static void
+test_json_strings (void)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  nk_json_append_string (out, "q\"b\\n\n\t\x01 “é”", -1);
+  g_assert_cmpstr (out->str, ==, "\"q\\\"b\\\\n\\n\\t\\u0001 “é”\"");
+  g_string_truncate (out, 0);
+  nk_json_append_string (out, "a\0b", 3);
+  g_assert_cmpstr (out->str, ==, "\"a\\u0000b\"");
+  g_string_truncate (out, 0);
+  nk_json_append_string (out, NULL, -1);
+  g_assert_cmpstr (out->str, ==, "null");
+}
+
+static void
+test_json_numbers (void)
+{
+  static const struct { double v; const char *s; } cases[] = {
+    { 0.1, "0.1" }, { 1.0, "1.0" }, { -0.4215, "-0.4215" }, { 1e300, "1e+300" },
+    { 1.0 / 3.0, "0.3333333333333333" }, { 0.1 + 0.2, "0.30000000000000004" }, { 0.0, "0.0" },
+  };
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_string_truncate (out, 0);
+      nk_json_append_double (out, cases[i].v);
+      g_assert_cmpstr (out->str, ==, cases[i].s);
+    }
+  g_string_truncate (out, 0);
+  nk_json_append_double (out, NAN);
+  nk_json_append_double (out, INFINITY);
+  g_assert_cmpstr (out->str, ==, "nullnull");
+  g_string_truncate (out, 0);
+  nk_json_append_int (out, G_MININT64);
+  g_assert_cmpstr (out->str, ==, "-9223372036854775808");
+}
+
+static void
+test_json_numbers_locale (void)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  /* A comma-decimal locale must not change the output (skip if not installed). */
+  if (setlocale (LC_NUMERIC, "de_DE.UTF-8") == NULL)
+    {
+      g_test_skip ("de_DE.UTF-8 locale not installed");
+      return;
+    }
+  nk_json_append_double (out, 0.5);
+  setlocale (LC_NUMERIC, "C");
+  g_assert_cmpstr (out->str, ==, "0.5");
+}
+
+static void
+test_json_node (void)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(JsonNode) node = json_from_string ("{\"a\": [1, 2.5, true, null, \"x\"], \"b\": {}}", NULL);
+
+  nk_json_append_node (out, node);
+  g_assert_cmpstr (out->str, ==, "{\"a\":[1,2.5,true,null,\"x\"],\"b\":{}}");
+}
+
+typedef struct {
+  const char *input;
+  const char *message;   /* glob pattern */
+} BadJson;
+
+static void
+test_strict_json_rejects (void)
+{
+  static const BadJson cases[] = {
+    { "", "*:1:1: the file is empty*" },
+    { "   \n  ", "*:2:3: the file is empty*" },
+    { "{\"a\": 1 /* c */}", "*:1:9: *comment*" },
+    { "{'a': 1}", "*:1:2: *single quote*" },
+    { "{\"a\": 0x10}", "*:1:7: *hex*" },
+    { "{\"a\": 012}", "*:1:7: *leading zeros*" },
+    { "{\"a\": .5}", "*:1:7: *start with a digit*" },
+    { "{\"a\": 1, \"a\": 2}", "*:1:10: duplicate key \"a\"*" },
+    { "{\"a\": 1} {\"b\": 2}", "*:1:10: unexpected content after*" },
+    { "{\"a\": 99999999999999999999}", "*integer 99999999999999999999 is out of range*" },
+    { "{\"a\": 1e999}", "*number 1e999 is out of range*" },
+    { "{\"a\": \"x\\u0000y\"}", "*\\u0000 (NUL) is not allowed*" },
+    { "var x = {\"a\": 1};", "*:1:1: *bare word*" },
+    { "{\"a\": \"\xff\"}", "*invalid UTF-8*" },
+    { "{\"a\": \"\\ud800\"}", "*lone surrogate*" },
+    { "{\"a\": [1, 2,]}", "*:1:13: expected a value*" },
+    { "{\"a\": \"tab\there\"}", "*control character*" },
+    { "{\"a\" 1}", "*expected ':' after \"a\"*" },
+    { "{\"a\": tru}", "*bare word*" },
+    { "{\n  \"a\": 1,\n  \"b\": @\n}", "*:3:8: *" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = nk_json_parse_document (cases[i].input, strlen (cases[i].input),
+                                                         "f.json", &error);
+      if (node != NULL || !g_pattern_match_simple (cases[i].message, error->message))
+        g_test_message ("case %u: %s -> %s", i, cases[i].input, error ? error->message : "accepted");
+      g_assert_null (node);
+      g_assert_true (g_pattern_match_simple (cases[i].message, error->message));
+    }
+}
+
+static void
+test_strict_json_accepts (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = nk_json_parse_document (
+    "\xEF\xBB\xBF{\"a\": [1, -0.5e2, true, false, null], \"b\": \"\\u00e9\\ud83d\\ude00\\n\"}",
+    strlen ("\xEF\xBB\xBF{\"a\": [1, -0.5e2, true, false, null], \"b\": \"\\u00e9\\ud83d\\ude00\\n\"}"),
+    "f.json", &error);
+  JsonObject *o;
+
+  g_assert_no_error (error);
+  o = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (o, "b"), ==, "é😀\n");
+  g_assert_cmpfloat (json_array_get_double_element (json_object_get_array_member (o, "a"), 1), ==, -50.0);
+}
+
+static void
+test_strict_json_depth (void)
+{
+  g_autoptr(GString) deep = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  for (int i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+  node = nk_json_parse_document (deep->str, deep->len, "deep.json", &error);
+  g_assert_null (node);
+  g_assert_true (g_pattern_match_simple ("*nested deeper than*", error->message));
+}
+
+static char *
+read_file (const char *path)
+{
+  char *data = NULL;
+  g_file_get_contents (path, &data, NULL, NULL);
+  return data;
+}
+
+static void
+test_output_file_atomic (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("nk-out-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "out.jsonl", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) d = NULL;
+  NkOutputFile *f;
+  g_autofree char *content = NULL;
+  g_autofree char *content2 = NULL;
+
+  g_file_set_contents (path, "old\n", -1, NULL);
+
+  /* Freed without commit: the old file stays and no temporary file is left. */
+  f = nk_output_file_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (nk_output_file_write (f, "new\n", 4, &error));
+  nk_output_file_free (f);
+  content = read_file (path);
+  g_assert_cmpstr (content, ==, "old\n");
+  d = g_dir_open (dir, 0, NULL);
+  g_assert_cmpstr (g_dir_read_name (d), ==, "out.jsonl");
+  g_assert_null (g_dir_read_name (d));
+
+  /* Committed: replaced. */
+  f = nk_output_file_open (path, &error);
+  g_assert_true (nk_output_file_write (f, "new\n", 4, &error));
+  g_assert_true (nk_output_file_commit (f, &error));
+  g_assert_no_error (error);
+  nk_output_file_free (f);
+  content2 = read_file (path);
+  g_assert_cmpstr (content2, ==, "new\n");
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_output_file_errors (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("nk-out-XXXXXX", NULL);
+  g_autofree char *missing = g_build_filename (dir, "no-such-dir", "out.jsonl", NULL);
+  g_autoptr(GError) error = NULL;
+  NkOutputFile *f;
+
+  /* A directory where the output file should go. */
+  f = nk_output_file_open (dir, &error);
+  g_assert_null (f);
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR);
+  g_assert_true (strstr (error->message, dir) != NULL);
+  g_clear_error (&error);
+
+  f = nk_output_file_open (missing, &error);
+  g_assert_null (f);
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/text/offsets/non-ascii", test_offsets_non_ascii);
+  g_test_add_func ("/text/json/strings", test_json_strings);
+  g_test_add_func ("/text/json/numbers", test_json_numbers);
+  g_test_add_func ("/text/json/numbers-locale", test_json_numbers_locale);
+  g_test_add_func ("/text/json/node", test_json_node);
+  g_test_add_func ("/text/strict-json/rejects", test_strict_json_rejects);
+  g_test_add_func ("/text/strict-json/accepts", test_strict_json_accepts);
+  g_test_add_func ("/text/strict-json/depth", test_strict_json_depth);
+  g_test_add_func ("/text/output-file/atomic", test_output_file_atomic);
+  g_test_add_func ("/text/output-file/errors", test_output_file_errors);
+  return g_test_run ();
+}
