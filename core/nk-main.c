@@ -26,6 +26,17 @@ typedef struct {
   int      max_doc_mb;
 } NkCli;
 
+static void
+nk_cli_clear (NkCli *cli)
+{
+  g_clear_pointer (&cli->plugin_paths, g_strfreev);
+  g_clear_pointer (&cli->output, g_free);
+  g_clear_pointer (&cli->errors, g_free);
+  g_clear_pointer (&cli->manifest, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (NkCli, nk_cli_clear)
+
 static const char nk_summary[] =
   "Verbs:\n"
   "  run PIPELINE [INPUT...]   run a pipeline over files, folders, globs or '-' (stdin JSONL)\n"
@@ -148,7 +159,7 @@ nk_report (const GError *error, int status)
 static int
 nk_cmd_run (int argc, char **argv)
 {
-  NkCli cli = { .jobs = 0, .max_doc_mb = 256 };
+  g_auto(NkCli) cli = { .jobs = 0, .max_doc_mb = 256 };
   GOptionEntry entries[] = {
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &cli.jobs, "Worker threads for document stages (default: number of cores)", "N" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &cli.output, "Write the pipeline's only export stage to FILE ('-': stdout)", "FILE" },
@@ -209,10 +220,6 @@ nk_cmd_run (int argc, char **argv)
              G_GUINT64_FORMAT " warnings, %.1f MB in %.2f s (%.1f MB/s)\n", stats.documents,
              stats.failed, stats.warnings, stats.bytes / 1e6, stats.seconds,
              stats.seconds > 0 ? stats.bytes / 1e6 / stats.seconds : 0.0);
-  g_strfreev (cli.plugin_paths);
-  g_free (cli.output);
-  g_free (cli.errors);
-  g_free (cli.manifest);
   return status;
 }
 
@@ -221,7 +228,7 @@ nk_cmd_run (int argc, char **argv)
 static int
 nk_cmd_validate (int argc, char **argv)
 {
-  NkCli cli = { 0 };
+  g_auto(NkCli) cli = { 0 };
   g_autoptr(GOptionContext) ctx = nk_context_new ("validate", "PIPELINE",
     "Check a pipeline file: JSON syntax, stage types, configs and layer order. No document is read.",
     "Exit status: 0 valid; 2 usage error; 3 invalid (the error names the file, the JSON path\n"
@@ -236,7 +243,6 @@ nk_cmd_validate (int argc, char **argv)
     return nk_usage_error (ctx, "validate needs exactly one pipeline file");
   registry = nk_cli_registry (&cli);
   pipeline = nk_pipeline_load_file (registry, argv[1], &error);
-  g_strfreev (cli.plugin_paths);
   if (pipeline == NULL)
     return nk_report (error, NK_EXIT_PIPELINE);
   printf ("%s: valid pipeline '%s' with %u stages\n", argv[1], nk_pipeline_get_name (pipeline),
@@ -268,7 +274,7 @@ nk_print_stage (const NkStageInfo *info)
 static int
 nk_cmd_plugins (int argc, char **argv)
 {
-  NkCli cli = { 0 };
+  g_auto(NkCli) cli = { 0 };
   g_autoptr(GOptionContext) ctx = nk_context_new ("plugins", NULL,
     "List every plugin module in the search path, with versions, stage types and layers.",
     "Exit status: 0 all modules loaded; 3 some module failed to load (listed with the reason).",
@@ -284,7 +290,6 @@ nk_cmd_plugins (int argc, char **argv)
   if (argc != 1)
     return nk_usage_error (ctx, "plugins takes no arguments");
   registry = nk_cli_registry (&cli);
-  g_strfreev (cli.plugin_paths);
   dirs = nk_registry_get_search_path (registry);
   printf ("Plugin search path (in order):\n");
   for (guint i = 0; dirs[i]; i++)
@@ -317,7 +322,7 @@ nk_cmd_plugins (int argc, char **argv)
 static int
 nk_cmd_describe (int argc, char **argv)
 {
-  NkCli cli = { 0 };
+  g_auto(NkCli) cli = { 0 };
   g_autoptr(GOptionContext) ctx = nk_context_new ("describe", "STAGE",
     "Print a stage type's kind, layers and config schema (keys, types, defaults).",
     "Exit status: 0 ok; 2 usage error; 3 no plugin provides the stage type.", &cli, NULL);
@@ -331,7 +336,6 @@ nk_cmd_describe (int argc, char **argv)
   if (argc != 2)
     return nk_usage_error (ctx, "describe needs exactly one stage type");
   registry = nk_cli_registry (&cli);
-  g_strfreev (cli.plugin_paths);
   info = nk_registry_lookup_stage (registry, argv[1], &error);
   if (info == NULL)
     return nk_report (error, NK_EXIT_PIPELINE);
