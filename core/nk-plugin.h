@@ -120,6 +120,28 @@ typedef struct {
     (const char *const[]) { __VA_ARGS__, NULL }, (register_func)                \
   };
 
+/**
+ * NK_PLUGIN_DEFINE_STAGE:
+ * @name: module name
+ * @version: the module's version string
+ * @license: SPDX license id
+ * @description: one line
+ * @stage: a `static const NkStageInfo` variable (its address is registered)
+ * @type: the stage's type, the same string literal as `@stage.type`
+ *
+ * For the common module that provides one stage type: defines its register function too.
+ */
+#define NK_PLUGIN_DEFINE_STAGE(name, version, license, description, stage, type)   \
+  static gboolean                                                                 \
+  nk_plugin_register_ ## stage (NkRegistrar *registrar, GError **error)           \
+  {                                                                               \
+    (void) error;                                                                 \
+    nk_registrar_add_stage (registrar, &stage);                                   \
+    return TRUE;                                                                  \
+  }                                                                               \
+  NK_PLUGIN_DEFINE (name, version, license, description,                         \
+                    nk_plugin_register_ ## stage, type)
+
 #define NK_STAGE_ERROR (nk_stage_error_quark ())
 GQuark nk_stage_error_quark (void);
 

@@ -288,11 +288,4 @@ static const NkStageInfo nk_export_stage = {
   .free = nk_export_free,
 };
 
-static gboolean
-nk_export_register (NkRegistrar *registrar, GError **error)
-{
-  nk_registrar_add_stage (registrar, &nk_export_stage);
-  return TRUE;
-}
-
-NK_PLUGIN_DEFINE ("export", "1.0.0", "MIT", "JSON Lines exporter", nk_export_register, "export")
+NK_PLUGIN_DEFINE_STAGE ("export", "1.0.0", "MIT", "JSON Lines exporter", nk_export_stage, "export")
