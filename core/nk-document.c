@@ -23,12 +23,15 @@ typedef union {
   JsonNode   *json;
 } NkValue;
 
+/* Plain arrays grown by doubling: nk_layer_add is on the per-token path. */
 struct _NkLayer {
   const NkLayerInfo *info;
   NkDocument        *doc;
-  GArray            *spans;   /* NkSpan */
-  GArray            *values;  /* NkValue, n_attrs per span */
-  GArray            *masks;   /* guint32 per span: bit a set = attr a has a value */
+  NkSpan            *spans;
+  NkValue           *values;  /* n_attrs per span */
+  guint32           *masks;   /* per span: bit a set = attr a has a value */
+  guint              n_spans;
+  guint              capacity;
   GStringChunk      *strings;
   gboolean           has_json;
 };
@@ -72,12 +75,6 @@ nk_layer_new (NkDocument *doc, const NkLayerInfo *info)
 
   layer->info = info;
   layer->doc = doc;
-  layer->spans = g_array_new (FALSE, FALSE, sizeof (NkSpan));
-  if (info->n_attrs > 0)
-    {
-      layer->values = g_array_new (FALSE, TRUE, sizeof (NkValue));
-      layer->masks = g_array_new (FALSE, TRUE, sizeof (guint32));
-    }
   return layer;
 }
 
@@ -90,16 +87,13 @@ nk_layer_free (NkLayer *layer)
         {
           if (layer->info->attrs[k].type != NK_ATTR_JSON)
             continue;
-          for (guint i = 0; i < layer->spans->len; i++)
-            {
-              NkValue *v = &g_array_index (layer->values, NkValue, i * layer->info->n_attrs + k);
-              g_clear_pointer (&v->json, json_node_unref);
-            }
+          for (guint i = 0; i < layer->n_spans; i++)
+            g_clear_pointer (&layer->values[i * layer->info->n_attrs + k].json, json_node_unref);
         }
     }
-  g_array_unref (layer->spans);
-  g_clear_pointer (&layer->values, g_array_unref);
-  g_clear_pointer (&layer->masks, g_array_unref);
+  g_free (layer->spans);
+  g_free (layer->values);
+  g_free (layer->masks);
   g_clear_pointer (&layer->strings, g_string_chunk_free);
   g_free (layer);
 }
@@ -128,68 +122,81 @@ nk_layer_find_attr (const NkLayer *layer, const char *name)
 guint
 nk_layer_get_n_spans (const NkLayer *layer)
 {
-  return layer->spans->len;
+  return layer->n_spans;
 }
 
 const NkSpan *
 nk_layer_get_spans (const NkLayer *layer, guint *n_spans)
 {
   if (n_spans)
-    *n_spans = layer->spans->len;
-  return (const NkSpan *) (gpointer) layer->spans->data;
+    *n_spans = layer->n_spans;
+  return layer->spans;
+}
+
+static void
+nk_layer_grow (NkLayer *layer, guint capacity)
+{
+  guint n_attrs = layer->info->n_attrs;
+
+  g_return_if_fail (capacity < G_MAXUINT / 2);
+  layer->spans = g_renew (NkSpan, layer->spans, capacity);
+  if (n_attrs > 0)
+    {
+      layer->values = g_renew (NkValue, layer->values, (gsize) capacity * n_attrs);
+      layer->masks = g_renew (guint32, layer->masks, capacity);
+    }
+  layer->capacity = capacity;
 }
 
 void
 nk_layer_reserve (NkLayer *layer, guint n_spans)
 {
-  guint want = layer->spans->len + n_spans;
-
-  if (want <= layer->spans->len)
-    return;
-  g_array_set_size (layer->spans, want);
-  g_array_set_size (layer->spans, want - n_spans);
+  if (layer->n_spans + n_spans > layer->capacity)
+    nk_layer_grow (layer, layer->n_spans + n_spans);
 }
 
 guint
 nk_layer_add (NkLayer *layer, gsize start, gsize end)
 {
-  NkSpan span;
+  guint i = layer->n_spans;
+  guint n_attrs = layer->info->n_attrs;
 
   g_return_val_if_fail (start <= end, G_MAXUINT);
   g_return_val_if_fail (end <= layer->doc->text_len, G_MAXUINT);
 
-  span.start = (guint32) start;
-  span.end = (guint32) end;
-  g_array_append_val (layer->spans, span);
-  if (layer->values)
+  if (G_UNLIKELY (i == layer->capacity))
+    nk_layer_grow (layer, MAX (16u, layer->capacity * 2));
+  layer->spans[i].start = (guint32) start;
+  layer->spans[i].end = (guint32) end;
+  if (n_attrs > 0)
     {
-      g_array_set_size (layer->values, layer->spans->len * layer->info->n_attrs);
-      g_array_set_size (layer->masks, layer->spans->len);
+      memset (&layer->values[(gsize) i * n_attrs], 0, n_attrs * sizeof (NkValue));
+      layer->masks[i] = 0;
     }
-  return layer->spans->len - 1;
+  return layer->n_spans++;
 }
 
 static NkValue *
 nk_layer_slot (const NkLayer *layer, guint i, guint attr, NkAttrType type)
 {
-  g_return_val_if_fail (i < layer->spans->len, NULL);
+  g_return_val_if_fail (i < layer->n_spans, NULL);
   g_return_val_if_fail (attr < layer->info->n_attrs, NULL);
   g_return_val_if_fail (layer->info->attrs[attr].type == type, NULL);
-  return &g_array_index (layer->values, NkValue, i * layer->info->n_attrs + attr);
+  return &layer->values[(gsize) i * layer->info->n_attrs + attr];
 }
 
 static void
 nk_layer_mark (NkLayer *layer, guint i, guint attr)
 {
-  g_array_index (layer->masks, guint32, i) |= 1u << attr;
+  layer->masks[i] |= 1u << attr;
 }
 
 gboolean
 nk_layer_has_value (const NkLayer *layer, guint i, guint attr)
 {
-  g_return_val_if_fail (i < layer->spans->len, FALSE);
+  g_return_val_if_fail (i < layer->n_spans, FALSE);
   g_return_val_if_fail (attr < layer->info->n_attrs, FALSE);
-  return (g_array_index (layer->masks, guint32, i) & (1u << attr)) != 0;
+  return (layer->masks[i] & (1u << attr)) != 0;
 }
 
 void
@@ -201,7 +208,7 @@ nk_layer_set_string (NkLayer *layer, guint i, guint attr, const char *value, gss
   if (value == NULL)
     {
       v->s = NULL;
-      g_array_index (layer->masks, guint32, i) &= ~(1u << attr);
+      layer->masks[i] &= ~(1u << attr);
       return;
     }
   if (layer->strings == NULL)
@@ -221,7 +228,7 @@ nk_layer_set_static_string (NkLayer *layer, guint i, guint attr, const char *val
   if (value)
     nk_layer_mark (layer, i, attr);
   else
-    g_array_index (layer->masks, guint32, i) &= ~(1u << attr);
+    layer->masks[i] &= ~(1u << attr);
 }
 
 void
@@ -277,7 +284,7 @@ nk_layer_take_json (NkLayer *layer, guint i, guint attr, JsonNode *value)
   if (value)
     nk_layer_mark (layer, i, attr);
   else
-    g_array_index (layer->masks, guint32, i) &= ~(1u << attr);
+    layer->masks[i] &= ~(1u << attr);
 }
 
 #define NK_LAYER_GETTER(fn, ctype, type, field, fallback)                   \
@@ -286,7 +293,7 @@ nk_layer_take_json (NkLayer *layer, guint i, guint attr, JsonNode *value)
   {                                                                         \
     NkValue *v = nk_layer_slot (layer, i, attr, type);                      \
     g_return_val_if_fail (v != NULL, fallback);                             \
-    if (!(g_array_index (layer->masks, guint32, i) & (1u << attr)))         \
+    if (!(layer->masks[i] & (1u << attr)))                                  \
       return fallback;                                                      \
     return (ctype) v->field;                                                \
   }
