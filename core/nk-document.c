@@ -401,8 +401,12 @@ void
 nk_document_set_text (NkDocument *doc, const char *text, gssize len)
 {
   gsize n = len < 0 ? strlen (text) : (gsize) len;
+  char *copy = g_malloc (n + 1);
 
-  nk_document_take_text (doc, g_strndup (text, n), n);
+  /* memcpy, not g_strndup: the text may hold NUL characters. */
+  memcpy (copy, text, n);
+  copy[n] = '\0';
+  nk_document_take_text (doc, copy, n);
 }
 
 guint

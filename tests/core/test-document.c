@@ -27,6 +27,10 @@ test_text_and_meta (void)
   g_assert_cmpstr (nk_document_get_text (doc, &len), ==, "Kim’s talks");
   g_assert_cmpuint (len, ==, strlen ("Kim’s talks"));
 
+  nk_document_set_text (doc, "a\0b", 3);
+  g_assert_cmpmem (nk_document_get_text (doc, &len), 4, "a\0b", 4);
+  g_assert_cmpuint (len, ==, 3);
+
   nk_document_set_meta_string (doc, "title", "A title");
   nk_document_set_meta_string (doc, "custom", "x");
   nk_document_set_meta_string (doc, "title", "Replaced");

@@ -33,6 +33,28 @@ test_offsets_non_ascii (void)
   g_assert_cmpuint (nk_offset_map_to_chars (map, 11), ==, 11);
 }
 
+/* nk_utf8_validate agrees with GLib on random bytes (GLib stops at NUL: we accept it). */
+static void
+test_utf8_validate (void)
+{
+  GRand *rand = g_rand_new_with_seed (7);
+  static const char *pieces[] = { "a", "é", "“", "😀", "\xff", "\xc0\x80", "\xed\xa0\x80",
+                                  "\xf4\x90\x80\x80", "\xe2\x80", "abcdefgh", "\xf0\x9f" };
+
+  for (int round = 0; round < 20000; round++)
+    {
+      g_autoptr(GString) s = g_string_new (NULL);
+      int n = g_rand_int_range (rand, 0, 12);
+
+      for (int i = 0; i < n; i++)
+        g_string_append (s, pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))]);
+      g_assert_cmpint (nk_utf8_validate (s->str, s->len), ==, g_utf8_validate_len (s->str, s->len, NULL));
+    }
+  g_assert_true (nk_utf8_validate ("a\0b", 3));
+  g_assert_false (nk_utf8_validate ("a\0\xff", 3));
+  g_rand_free (rand);
+}
+
 static void
 test_json_strings (void)
 {
@@ -241,6 +263,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/text/offsets/non-ascii", test_offsets_non_ascii);
+  g_test_add_func ("/text/utf8/validate", test_utf8_validate);
   g_test_add_func ("/text/json/strings", test_json_strings);
   g_test_add_func ("/text/json/numbers", test_json_numbers);
   g_test_add_func ("/text/json/numbers-locale", test_json_numbers_locale);
