@@ -265,6 +265,44 @@ nk_json_append_int (GString *out, gint64 value)
   g_string_append_len (out, buf, n);
 }
 
+/* Doubles with at most 6 decimals below 1e9 (scores rounded by the stages that make them)
+ * take a fast path: the value is k-digit decimal d / 10^k exactly when that division gives the
+ * same double back, and then those digits are the shortest round-trip form. */
+static gboolean
+nk_json_append_short_double (GString *out, double value)
+{
+  static const double pow10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6 };
+  double a = fabs (value);
+
+  if (a >= 1e9)
+    return FALSE;
+  for (guint k = 0; k < G_N_ELEMENTS (pow10); k++)
+    {
+      double scaled = nearbyint (a * pow10[k]);
+      guint64 digits, ip, frac;
+      char buf[32];
+      int n;
+
+      if (scaled / pow10[k] != a)
+        continue;
+      digits = (guint64) scaled;
+      ip = digits / (guint64) pow10[k];
+      frac = digits % (guint64) pow10[k];
+      n = g_snprintf (buf, sizeof buf, "%s%" G_GUINT64_FORMAT, signbit (value) ? "-" : "", ip);
+      g_string_append_len (out, buf, n);
+      g_string_append_c (out, '.');
+      if (k == 0)
+        {
+          g_string_append_c (out, '0');
+          return TRUE;
+        }
+      n = g_snprintf (buf, sizeof buf, "%0*" G_GUINT64_FORMAT, (int) k, frac);
+      g_string_append_len (out, buf, n);
+      return TRUE;
+    }
+  return FALSE;
+}
+
 /* The shortest of %.15g, %.16g, %.17g that reads back as the same double; always with a
  * '.' or exponent so readers keep it a float. */
 void
@@ -277,6 +315,8 @@ nk_json_append_double (GString *out, double value)
       g_string_append (out, "null");
       return;
     }
+  if (nk_json_append_short_double (out, value))
+    return;
   for (int precision = 15; precision <= 17; precision++)
     {
       char fmt[8];

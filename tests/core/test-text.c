@@ -70,12 +70,20 @@ test_json_strings (void)
   g_assert_cmpstr (out->str, ==, "null");
 }
 
+static double
+nk_round4 (double v)
+{
+  return round (v * 10000.0) / 10000.0;
+}
+
 static void
 test_json_numbers (void)
 {
   static const struct { double v; const char *s; } cases[] = {
     { 0.1, "0.1" }, { 1.0, "1.0" }, { -0.4215, "-0.4215" }, { 1e300, "1e+300" },
     { 1.0 / 3.0, "0.3333333333333333" }, { 0.1 + 0.2, "0.30000000000000004" }, { 0.0, "0.0" },
+    { -0.0, "-0.0" }, { 0.05, "0.05" }, { 0.001, "0.001" }, { 123456.789, "123456.789" },
+    { 1e-7, "1e-07" }, { 0.9999, "0.9999" }, { 0.0625, "0.0625" }, { 2.5e9, "2500000000.0" },
   };
   g_autoptr(GString) out = g_string_new (NULL);
 
@@ -84,6 +92,15 @@ test_json_numbers (void)
       g_string_truncate (out, 0);
       nk_json_append_double (out, cases[i].v);
       g_assert_cmpstr (out->str, ==, cases[i].s);
+    }
+  /* Whatever the path, the text reads back as the same double. */
+  for (int i = 0; i < 100000; i++)
+    {
+      double v = (i % 3 == 0) ? g_random_double () : (i % 3 == 1) ? nk_round4 (g_random_double_range (-1, 1))
+                                                               : g_random_double_range (-1e12, 1e12);
+      g_string_truncate (out, 0);
+      nk_json_append_double (out, v);
+      g_assert_cmpfloat (g_ascii_strtod (out->str, NULL), ==, v);
     }
   g_string_truncate (out, 0);
   nk_json_append_double (out, NAN);
