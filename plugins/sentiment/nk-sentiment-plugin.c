@@ -1,0 +1,368 @@
+/* nk-sentiment-plugin.c — the `sentiment` stage: VADER scores for every sentence (layer
+ * `sentiment`) and their summary (`meta.sentiment`), from nk-vader.c.
+ *
+ * Each sentence span is scored on its own text, exactly as vaderSentiment scores that
+ * sentence as a standalone string. A user lexicon never changes `compound`: it is scored
+ * separately with a second, extended lexicon and reported as `domain_compound`.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#define G_LOG_DOMAIN "nk-sentiment"
+
+#include <nkpipe.h>
+
+#include "nk-vader.h"
+
+/* VADER's usual cut-offs for calling a compound positive or negative. */
+#define NK_SENTIMENT_THRESHOLD 0.05
+
+typedef struct {
+  NkVaderLexicon *vader;
+  NkVaderLexicon *domain;   /* NULL without a user lexicon */
+} NkSentimentShared;
+
+typedef struct {
+  const NkSentimentShared *shared;
+  gboolean                 explain;
+  NkVaderScratch          *scratch;
+  NkVaderScratch          *domain_scratch;
+} NkSentiment;
+
+static const NkConfigKey nk_sentiment_config[] = {
+  { "lexicon", NK_CONFIG_PATH, NULL,
+    "A user lexicon (word<TAB>valence lines, # comments) that adds or overrides words; its "
+    "effect is reported as domain_compound, compound stays pure VADER" },
+  { "explain", NK_CONFIG_BOOL, "false",
+    "Add to every sentence an `explain` list: the tokens that moved its score, their "
+    "valences and the rules applied" },
+  { NULL }
+};
+
+/* Attribute indices, shared by the four layer shapes below. */
+enum {
+  NK_SENTIMENT_NEG,
+  NK_SENTIMENT_NEU,
+  NK_SENTIMENT_POS,
+  NK_SENTIMENT_COMPOUND,
+  NK_SENTIMENT_N_BASE,
+};
+
+static const NkAttrInfo nk_sentiment_attrs[] = {
+  { "neg", NK_ATTR_DOUBLE },
+  { "neu", NK_ATTR_DOUBLE },
+  { "pos", NK_ATTR_DOUBLE },
+  { "compound", NK_ATTR_DOUBLE },
+};
+static const NkAttrInfo nk_sentiment_attrs_domain[] = {
+  { "neg", NK_ATTR_DOUBLE },
+  { "neu", NK_ATTR_DOUBLE },
+  { "pos", NK_ATTR_DOUBLE },
+  { "compound", NK_ATTR_DOUBLE },
+  { "domain_compound", NK_ATTR_DOUBLE },
+};
+static const NkAttrInfo nk_sentiment_attrs_explain[] = {
+  { "neg", NK_ATTR_DOUBLE },
+  { "neu", NK_ATTR_DOUBLE },
+  { "pos", NK_ATTR_DOUBLE },
+  { "compound", NK_ATTR_DOUBLE },
+  { "explain", NK_ATTR_JSON },
+};
+static const NkAttrInfo nk_sentiment_attrs_both[] = {
+  { "neg", NK_ATTR_DOUBLE },
+  { "neu", NK_ATTR_DOUBLE },
+  { "pos", NK_ATTR_DOUBLE },
+  { "compound", NK_ATTR_DOUBLE },
+  { "domain_compound", NK_ATTR_DOUBLE },
+  { "explain", NK_ATTR_JSON },
+};
+
+/* Attributes are only declared when configured, so they are absent rather than null. */
+static const NkLayerInfo nk_sentiment_infos[2][2] = {
+  { NK_LAYER_INFO ("sentiment", nk_sentiment_attrs),
+    NK_LAYER_INFO ("sentiment", nk_sentiment_attrs_explain) },
+  { NK_LAYER_INFO ("sentiment", nk_sentiment_attrs_domain),
+    NK_LAYER_INFO ("sentiment", nk_sentiment_attrs_both) },
+};
+
+static const char *const nk_sentiment_requires[] = { "sentences", NULL };
+static const char *const nk_sentiment_provides[] = { "sentiment", NULL };
+
+/* ---- lifecycle --------------------------------------------------------------------- */
+
+static void
+nk_sentiment_unprepare (gpointer data)
+{
+  NkSentimentShared *shared = data;
+
+  if (shared == NULL)
+    return;
+  nk_vader_lexicon_unref (shared->vader);
+  nk_vader_lexicon_unref (shared->domain);
+  g_free (shared);
+}
+
+static gpointer
+nk_sentiment_prepare (const NkConfig *config,
+                      GError        **error)
+{
+  g_autofree char *lex_path = NULL, *emoji_path = NULL;
+  const char *user = nk_config_get_path (config, "lexicon");
+  g_autoptr (GError) local = NULL;
+  NkSentimentShared *shared;
+
+  lex_path = nk_config_find_data_file (config, "sentiment/vader_lexicon.txt", error);
+  if (lex_path == NULL)
+    return NULL;
+  emoji_path = nk_config_find_data_file (config, "sentiment/emoji_utf8_lexicon.txt", error);
+  if (emoji_path == NULL)
+    return NULL;
+
+  shared = g_new0 (NkSentimentShared, 1);
+  shared->vader = nk_vader_lexicon_new (lex_path, emoji_path, &local);
+  if (shared->vader != NULL && user != NULL)
+    shared->domain = nk_vader_lexicon_new_extended (shared->vader, user, &local);
+  if (local != NULL)
+    {
+      g_set_error (error, NK_STAGE_ERROR, NK_STAGE_ERROR_DATA, "%s%s",
+                   shared->vader != NULL ? "config.lexicon: " : "", local->message);
+      nk_sentiment_unprepare (shared);
+      return NULL;
+    }
+  g_debug ("VADER lexicon: %u words%s", nk_vader_lexicon_get_size (shared->vader),
+           shared->domain ? ", with a user lexicon" : "");
+  return shared;
+}
+
+static gpointer
+nk_sentiment_create (const NkConfig *config,
+                     gpointer        shared,
+                     GError        **error)
+{
+  NkSentiment *self = g_new0 (NkSentiment, 1);
+
+  self->shared = shared;
+  self->explain = nk_config_get_bool (config, "explain");
+  self->scratch = nk_vader_scratch_new ();
+  if (self->shared->domain)
+    self->domain_scratch = nk_vader_scratch_new ();
+  return self;
+}
+
+static void
+nk_sentiment_free (gpointer data)
+{
+  NkSentiment *self = data;
+
+  nk_vader_scratch_free (self->scratch);
+  nk_vader_scratch_free (self->domain_scratch);
+  g_free (self);
+}
+
+/* ---- explanations ------------------------------------------------------------------ */
+
+static void
+nk_sentiment_add_rules (JsonBuilder *b,
+                        const char  *member,
+                        guint        rules)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_begin_array (b);
+  for (guint r = 0; r < NK_VADER_N_RULES; r++)
+    if (rules & (1u << r))
+      json_builder_add_string_value (b, nk_vader_rule_name (1u << r));
+  json_builder_end_array (b);
+}
+
+static void
+nk_sentiment_add_token (JsonBuilder        *b,
+                        const NkVaderToken *t,
+                        const NkVaderToken *d)
+{
+  g_autofree char *text = g_strndup (t->text, t->len);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "token");
+  json_builder_add_string_value (b, g_utf8_validate (text, -1, NULL) ? text : "\xef\xbf\xbd");
+  json_builder_set_member_name (b, "lexicon");
+  if (t->in_lexicon)
+    json_builder_add_double_value (b, t->lexicon_valence);
+  else
+    json_builder_add_null_value (b);
+  /* Rounded for readers: 2.1260000000000003 is noise. */
+  json_builder_set_member_name (b, "valence");
+  json_builder_add_double_value (b, nk_vader_round (t->valence, 4));
+  nk_sentiment_add_rules (b, "rules", t->rules);
+  if (d != NULL)
+    {
+      json_builder_set_member_name (b, "domain_valence");
+      json_builder_add_double_value (b, nk_vader_round (d->valence, 4));
+      nk_sentiment_add_rules (b, "domain_rules", d->rules);
+    }
+  json_builder_end_object (b);
+}
+
+/* The tokens that moved the score (a lexicon word, or any valence or rule), then the
+ * punctuation emphasis when there was one. Tokenisation does not depend on the lexicon,
+ * so the domain tokens line up one to one with the pure ones. */
+static JsonNode *
+nk_sentiment_explain (NkSentiment         *self,
+                      const NkVaderScores *scores,
+                      gboolean             have_domain)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  const NkVaderToken *t, *d = NULL;
+  guint n, nd = 0;
+
+  t = nk_vader_scratch_get_tokens (self->scratch, &n);
+  if (have_domain)
+    d = nk_vader_scratch_get_tokens (self->domain_scratch, &nd);
+  json_builder_begin_array (b);
+  for (guint i = 0; i < n; i++)
+    {
+      const NkVaderToken *di = (d && i < nd) ? &d[i] : NULL;
+
+      if (t[i].in_lexicon || t[i].valence != 0 || t[i].rules != 0 ||
+          (di && (di->in_lexicon || di->valence != 0 || di->rules != 0)))
+        nk_sentiment_add_token (b, &t[i], di);
+    }
+  if (scores->punct_amplifier != 0)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "token");
+      json_builder_add_string_value (b, "!?");
+      json_builder_set_member_name (b, "lexicon");
+      json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "valence");
+      json_builder_add_double_value (b, nk_vader_round (scores->punct_amplifier, 4));
+      json_builder_set_member_name (b, "rules");
+      json_builder_begin_array (b);
+      json_builder_add_string_value (b, "punctuation");
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  return json_builder_get_root (b);
+}
+
+/* ---- processing -------------------------------------------------------------------- */
+
+typedef struct {
+  double sum;
+  double domain_sum;
+  guint  n;
+  guint  positive;
+  guint  negative;
+} NkSentimentTotals;
+
+static void
+nk_sentiment_take_meta (NkDocument              *doc,
+                        const NkSentimentTotals *tot,
+                        gboolean                 have_domain)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "mean_compound");
+  if (tot->n > 0)
+    json_builder_add_double_value (b, nk_vader_round (tot->sum / tot->n, 4));
+  else
+    json_builder_add_null_value (b);
+  if (have_domain)
+    {
+      json_builder_set_member_name (b, "domain_mean_compound");
+      if (tot->n > 0)
+        json_builder_add_double_value (b, nk_vader_round (tot->domain_sum / tot->n, 4));
+      else
+        json_builder_add_null_value (b);
+    }
+  json_builder_set_member_name (b, "positive");
+  json_builder_add_int_value (b, tot->positive);
+  json_builder_set_member_name (b, "negative");
+  json_builder_add_int_value (b, tot->negative);
+  json_builder_set_member_name (b, "neutral");
+  json_builder_add_int_value (b, tot->n - tot->positive - tot->negative);
+  json_builder_end_object (b);
+  nk_document_take_meta (doc, "sentiment", json_builder_get_root (b));
+}
+
+static gboolean
+nk_sentiment_process (gpointer     data,
+                      NkDocument  *doc,
+                      GError     **error)
+{
+  NkSentiment *self = data;
+  gboolean have_domain = self->shared->domain != NULL;
+  NkLayer *sentences = nk_document_get_layer (doc, "sentences");
+  const char *text = nk_document_get_text (doc, NULL);
+  NkSentimentTotals tot = { 0 };
+  const NkSpan *spans;
+  NkLayer *layer;
+  guint n = 0;
+  int domain_attr, explain_attr;
+
+  if (sentences == NULL)
+    {
+      g_set_error (error, NK_STAGE_ERROR, NK_STAGE_ERROR_INPUT,
+                   "document %s has no `sentences` layer", nk_document_get_id (doc));
+      return FALSE;
+    }
+  if (text == NULL)
+    text = "";
+  spans = nk_layer_get_spans (sentences, &n);
+  layer = nk_document_add_layer (doc, &nk_sentiment_infos[have_domain][self->explain]);
+  domain_attr = nk_layer_find_attr (layer, "domain_compound");
+  explain_attr = nk_layer_find_attr (layer, "explain");
+  nk_layer_reserve (layer, n);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *s = text + spans[i].start;
+      gsize len = spans[i].end - spans[i].start;
+      NkVaderScores sc, dom;
+      guint k = nk_layer_add (layer, spans[i].start, spans[i].end);
+
+      nk_vader_score (self->shared->vader, self->scratch, s, len, &sc);
+      nk_layer_set_double (layer, k, NK_SENTIMENT_NEG, sc.neg);
+      nk_layer_set_double (layer, k, NK_SENTIMENT_NEU, sc.neu);
+      nk_layer_set_double (layer, k, NK_SENTIMENT_POS, sc.pos);
+      nk_layer_set_double (layer, k, NK_SENTIMENT_COMPOUND, sc.compound);
+      if (have_domain)
+        {
+          nk_vader_score (self->shared->domain, self->domain_scratch, s, len, &dom);
+          nk_layer_set_double (layer, k, domain_attr, dom.compound);
+          tot.domain_sum += dom.compound;
+        }
+      if (self->explain)
+        nk_layer_take_json (layer, k, explain_attr, nk_sentiment_explain (self, &sc, have_domain));
+      tot.n++;
+      tot.sum += sc.compound;
+      tot.positive += sc.compound >= NK_SENTIMENT_THRESHOLD;
+      tot.negative += sc.compound <= -NK_SENTIMENT_THRESHOLD;
+    }
+  nk_sentiment_take_meta (doc, &tot, have_domain);
+  return TRUE;
+}
+
+static const NkStageInfo nk_sentiment_stage = {
+  .type = "sentiment",
+  .description = "VADER sentence sentiment (vaderSentiment 3.3.2 exact) with a domain lexicon",
+  .kind = NK_STAGE_DOCUMENT,
+  .requires = nk_sentiment_requires,
+  .provides = nk_sentiment_provides,
+  .config = nk_sentiment_config,
+  .prepare = nk_sentiment_prepare,
+  .unprepare = nk_sentiment_unprepare,
+  .create = nk_sentiment_create,
+  .process = nk_sentiment_process,
+  .free = nk_sentiment_free,
+};
+
+static gboolean
+nk_sentiment_register (NkRegistrar *registrar,
+                       GError     **error)
+{
+  nk_registrar_add_stage (registrar, &nk_sentiment_stage);
+  return TRUE;
+}
+
+NK_PLUGIN_DEFINE ("sentiment", "1.0.0", "MIT", "VADER sentiment for sentences and documents",
+                  nk_sentiment_register, "sentiment")

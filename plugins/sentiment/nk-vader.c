@@ -1,0 +1,1175 @@
+/* nk-vader.c — VADER sentiment (vaderSentiment 3.3.2), ported rule by rule.
+ *
+ * The reference's quirks are kept on purpose, because users compare our numbers with the
+ * Python package: tokens are `str.split()` pieces with outer ASCII punctuation stripped
+ * (unless two or fewer characters would remain), emoji are replaced by their descriptions,
+ * "but" re-weights values through `list.index` (first *equal value*, not the current
+ * position), idioms are looked at only when the third preceding token exists and is not a
+ * lexicon word, and the results are rounded like Python's round().
+ *
+ * Every floating-point expression mirrors the Python order of operations; the build turns
+ * off FMA contraction (-ffp-contract=off) so results are bit-identical.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#define G_LOG_DOMAIN "nk-vader"
+
+#include "nk-vader-private.h"
+
+#include <math.h>
+
+typedef struct {
+  guint       n_words;
+  NkVaderWord words[3];
+  double      value;
+  gboolean    booster;  /* a BOOSTER_DICT n-gram (added) rather than a SPECIAL_CASES idiom (set) */
+} NkVaderPhrase;
+
+/* SPECIAL_CASES (multi-word ones; the single-word key "badass" can never equal a joined
+ * sequence of tokens) and the multi-word BOOSTER_DICT keys, in the reference's order. */
+static const NkVaderPhrase nk_vader_phrases[] = {
+  { 2, { NK_W_THE, NK_W_SHIT }, 3, FALSE },
+  { 2, { NK_W_THE, NK_W_BOMB }, 3, FALSE },
+  { 2, { NK_W_BAD, NK_W_ASS }, 1.5, FALSE },
+  { 2, { NK_W_BUS, NK_W_STOP }, 0.0, FALSE },
+  { 2, { NK_W_YEAH, NK_W_RIGHT }, -2, FALSE },
+  { 3, { NK_W_KISS, NK_W_OF, NK_W_DEATH }, -1.5, FALSE },
+  { 3, { NK_W_TO, NK_W_DIE, NK_W_FOR }, 3, FALSE },
+  { 2, { NK_W_BEATING, NK_W_HEART }, 3.1, FALSE },
+  { 2, { NK_W_BROKEN, NK_W_HEART }, -2.9, FALSE },
+  { 2, { NK_W_JUST, NK_W_ENOUGH }, NK_VADER_B_DECR, TRUE },
+  { 2, { NK_W_KIND, NK_W_OF }, NK_VADER_B_DECR, TRUE },
+  { 2, { NK_W_SORT, NK_W_OF }, NK_VADER_B_DECR, TRUE },
+};
+
+/* ---- scratch ----------------------------------------------------------------------- */
+
+typedef struct {
+  guint32             start;  /* the token in the working text */
+  guint32             end;
+  const NkVaderEntry *entry;  /* NULL if the word is in no table */
+  guint16             flags;  /* the entry's, 0 without one */
+  guint8              word;   /* NkVaderWord */
+  guint8              upper;  /* Python's str.isupper () */
+  guint8              negated;
+} NkVaderTok;
+
+/* An emoji replaced in the working text: [dst_start, dst_end) there (the inserted space
+ * included) came from [src_start, src_end) of the caller's text. */
+typedef struct {
+  guint32 dst_start, dst_end, src_start, src_end;
+} NkVaderPiece;
+
+struct _NkVaderScratch {
+  char         *text;       /* the working text when emoji were replaced */
+  gsize         text_cap;
+  char         *lower;
+  gsize         lower_cap;
+  NkVaderTok   *toks;
+  NkVaderToken *out;        /* built on demand by nk_vader_scratch_get_tokens */
+  gboolean      out_valid;
+  const char   *work;       /* the text the tokens point into */
+  double       *sent;       /* per token, built on demand with out */
+  guint        *rules;
+  /* The lexicon words, the only tokens that can carry a valence: the rules and sums run
+   * over them alone (zeros change no sum and no "but" lookup). */
+  guint        *hits;       /* token indices, in order */
+  double       *hit_val;
+  guint        *hit_rules;
+  guint         n_hits;
+  guint         n_upper;    /* tokens that are str.isupper () */
+  guint         but_index;  /* the first "but", or G_MAXUINT */
+  guint         n_toks;
+  guint         toks_cap;
+  NkVaderPiece *pieces;
+  guint         n_pieces;
+  guint         pieces_cap;
+};
+
+NkVaderScratch *
+nk_vader_scratch_new (void)
+{
+  return g_new0 (NkVaderScratch, 1);
+}
+
+void
+nk_vader_scratch_free (NkVaderScratch *scratch)
+{
+  if (scratch == NULL)
+    return;
+  g_free (scratch->text);
+  g_free (scratch->lower);
+  g_free (scratch->toks);
+  g_free (scratch->out);
+  g_free (scratch->sent);
+  g_free (scratch->rules);
+  g_free (scratch->hits);
+  g_free (scratch->hit_val);
+  g_free (scratch->hit_rules);
+  g_free (scratch->pieces);
+  g_free (scratch);
+}
+
+static void nk_vader_fix_offsets (NkVaderScratch *s);
+
+const NkVaderToken *
+nk_vader_scratch_get_tokens (NkVaderScratch *scratch,
+                             guint          *n_tokens)
+{
+  g_return_val_if_fail (scratch != NULL, NULL);
+
+  if (!scratch->out_valid && scratch->n_toks > 0)
+    {
+      memset (scratch->sent, 0, sizeof (double) * scratch->n_toks);
+      memset (scratch->rules, 0, sizeof (guint) * scratch->n_toks);
+      for (guint h = 0; h < scratch->n_hits; h++)
+        {
+          scratch->sent[scratch->hits[h]] = scratch->hit_val[h];
+          scratch->rules[scratch->hits[h]] = scratch->hit_rules[h];
+        }
+      for (guint i = 0; i < scratch->n_toks; i++)
+        {
+          const NkVaderTok *t = &scratch->toks[i];
+          NkVaderToken *o = &scratch->out[i];
+
+          o->text = scratch->work + t->start;
+          o->len = t->end - t->start;
+          o->start = t->start;
+          o->end = t->end;
+          o->in_lexicon = (t->flags & NK_VADER_ENTRY_LEX) != 0;
+          o->lexicon_valence = o->in_lexicon ? t->entry->lex : 0.0;
+          o->valence = scratch->sent[i];
+          o->rules = scratch->rules[i];
+        }
+      if (scratch->n_pieces > 0)
+        nk_vader_fix_offsets (scratch);
+      scratch->out_valid = TRUE;
+    }
+  if (n_tokens)
+    *n_tokens = scratch->n_toks;
+  return scratch->out;
+}
+
+static void
+nk_vader_reserve (gpointer *buf,
+                  gsize    *cap,
+                  gsize     need,
+                  gsize     elem)
+{
+  gsize n = *cap ? *cap : 64;
+
+  if (need <= *cap)
+    return;
+  while (n < need)
+    n *= 2;
+  *buf = g_realloc_n (*buf, n, elem);
+  *cap = n;
+}
+
+static void
+nk_vader_reserve_tokens (NkVaderScratch *s,
+                         guint           need)
+{
+  guint n;
+
+  if (need <= s->toks_cap)
+    return;
+  for (n = s->toks_cap ? s->toks_cap : 64; n < need; n *= 2)
+    ;
+  s->toks = g_renew (NkVaderTok, s->toks, n);
+  s->out = g_renew (NkVaderToken, s->out, n);
+  s->sent = g_renew (double, s->sent, n);
+  s->rules = g_renew (guint, s->rules, n);
+  s->hits = g_renew (guint, s->hits, n);
+  s->hit_val = g_renew (double, s->hit_val, n);
+  s->hit_rules = g_renew (guint, s->hit_rules, n);
+  s->toks_cap = n;
+}
+
+/* ---- emoji replacement ------------------------------------------------------------- */
+
+static const NkVaderEmoji *
+nk_vader_emoji_find (const NkVaderLexicon *lex,
+                     gunichar              cp)
+{
+  guint lo = 0, hi = lex->n_emoji;
+
+  if (cp < lex->emoji_min || cp > lex->emoji_max)
+    return NULL;
+  if (cp < 65536 && !(lex->emoji_bmp[cp >> 3] & (1 << (cp & 7))))
+    return NULL;
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (lex->emoji[mid].cp == cp)
+        return &lex->emoji[mid];
+      if (lex->emoji[mid].cp < cp)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return NULL;
+}
+
+/* The emoji starting at @text[i] (setting *@clen to its length), or NULL. */
+static const NkVaderEmoji *
+nk_vader_emoji_at (const NkVaderLexicon *lex,
+                   const char           *text,
+                   gsize                 len,
+                   gsize                 i,
+                   gsize                *clen)
+{
+  guchar b = text[i];
+  gunichar cp;
+
+  *clen = 1;
+  if (b < 0x80)
+    {
+      if (!(lex->emoji_ascii[b >> 6] & (G_GUINT64_CONSTANT (1) << (b & 63))))
+        return NULL;
+      return nk_vader_emoji_find (lex, b);
+    }
+  cp = g_utf8_get_char_validated (text + i, len - i);
+  if (cp == (gunichar) -1 || cp == (gunichar) -2)
+    return NULL;
+  *clen = g_utf8_next_char (text + i) - (text + i);
+  return nk_vader_emoji_find (lex, cp);
+}
+
+static void
+nk_vader_add_piece (NkVaderScratch *s,
+                    NkVaderPiece    piece)
+{
+  if (s->n_pieces == s->pieces_cap)
+    {
+      s->pieces_cap = s->pieces_cap ? s->pieces_cap * 2 : 16;
+      s->pieces = g_renew (NkVaderPiece, s->pieces, s->pieces_cap);
+    }
+  s->pieces[s->n_pieces++] = piece;
+}
+
+/* The reference's loop over characters: each emoji becomes its description, preceded by a
+ * space unless the previous character was a space (U+0020 only). @first is the offset of
+ * the first emoji. Returns the working text's length in s->text. */
+static gsize
+nk_vader_replace_emoji (const NkVaderLexicon *lex,
+                        NkVaderScratch       *s,
+                        const char           *text,
+                        gsize                 len,
+                        gsize                 first)
+{
+  gboolean prev_space = first == 0 || text[first - 1] == ' ';
+  gsize o = first, i = first, clen;
+
+  s->n_pieces = 0;
+  nk_vader_reserve ((gpointer *) &s->text, &s->text_cap, len + 1, 1);
+  memcpy (s->text, text, first);
+  while (i < len)
+    {
+      const NkVaderEmoji *em = nk_vader_emoji_at (lex, text, len, i, &clen);
+
+      if (em == NULL)
+        {
+          nk_vader_reserve ((gpointer *) &s->text, &s->text_cap, o + clen, 1);
+          memcpy (s->text + o, text + i, clen);
+          prev_space = clen == 1 && text[i] == ' ';
+        }
+      else
+        {
+          NkVaderPiece piece = { o, 0, i, i + clen };
+
+          nk_vader_reserve ((gpointer *) &s->text, &s->text_cap, o + em->desc_len + 1, 1);
+          if (!prev_space)
+            s->text[o++] = ' ';
+          memcpy (s->text + o, lex->pool->str + em->desc_off, em->desc_len);
+          o += em->desc_len;
+          piece.dst_end = o;
+          nk_vader_add_piece (s, piece);
+          prev_space = FALSE;
+          i += clen;
+          continue;
+        }
+      o += clen;
+      i += clen;
+    }
+  return o;
+}
+
+/* Maps a byte offset of the working text back to the caller's text; @at_end asks for the
+ * end of a token (exclusive) rather than its start. @cursor speeds up in-order queries. */
+static guint32
+nk_vader_map_offset (const NkVaderScratch *s,
+                     guint32               d,
+                     gboolean              at_end,
+                     guint                *cursor)
+{
+  guint32 q = at_end ? d - 1 : d;
+  const NkVaderPiece *p;
+
+  while (*cursor < s->n_pieces && s->pieces[*cursor].dst_start <= q)
+    (*cursor)++;
+  if (*cursor == 0)
+    return d;
+  p = &s->pieces[*cursor - 1];
+  if (q < p->dst_end)
+    return at_end ? p->src_end : p->src_start;
+  return p->src_end + (d - p->dst_end);
+}
+
+/* ---- tokenising -------------------------------------------------------------------- */
+
+/* Length of the Python whitespace character (str.isspace) at @s[i], else 0. */
+static inline gsize
+nk_vader_space_len (const guchar *s,
+                    gsize         i,
+                    gsize         len)
+{
+  guchar b = s[i];
+
+  if (b < 0x80)
+    return (b == ' ' || (b >= 0x09 && b <= 0x0d) || (b >= 0x1c && b <= 0x1f)) ? 1 : 0;
+  if (b == 0xc2)
+    return (i + 1 < len && (s[i + 1] == 0x85 || s[i + 1] == 0xa0)) ? 2 : 0;
+  if (b < 0xe1 || b > 0xe3 || i + 2 >= len)
+    return 0;
+  if (b == 0xe1)
+    return (s[i + 1] == 0x9a && s[i + 2] == 0x80) ? 3 : 0;
+  if (b == 0xe3)
+    return (s[i + 1] == 0x80 && s[i + 2] == 0x80) ? 3 : 0;
+  if (s[i + 1] == 0x80)  /* U+2000..200A, U+2028, U+2029, U+202F */
+    return ((s[i + 2] >= 0x80 && s[i + 2] <= 0x8a) || s[i + 2] == 0xa8 || s[i + 2] == 0xa9 ||
+            s[i + 2] == 0xaf) ? 3 : 0;
+  return (s[i + 1] == 0x81 && s[i + 2] == 0x9f) ? 3 : 0;
+}
+
+/* Length of the (non-space) character at @s[i]; an invalid byte counts as one. */
+static inline gsize
+nk_vader_char_len (const guchar *s,
+                   gsize         i,
+                   gsize         len)
+{
+  guchar b = s[i];
+  gsize n = b < 0xc2 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : b < 0xf5 ? 4 : 1;
+
+  if (n == 1 || i + n > len)
+    return 1;
+  for (gsize k = 1; k < n; k++)
+    if ((s[i + k] & 0xc0) != 0x80)
+      return 1;
+  return n;
+}
+
+/* string.punctuation */
+static inline gboolean
+nk_vader_is_punct (guchar b)
+{
+  return (nk_vader_class[b] & NK_VADER_C_PUNCT) != 0;
+}
+
+/* Python's Other_Lowercase / Other_Uppercase code points (PropList.txt), which make
+ * str.islower/isupper differ from the Ll/Lu categories GLib tests. */
+static const gunichar nk_vader_other_lower[][2] = {
+  {0x00AA, 0x00AA}, {0x00BA, 0x00BA}, {0x02B0, 0x02B8}, {0x02C0, 0x02C1}, {0x02E0, 0x02E4},
+  {0x0345, 0x0345}, {0x037A, 0x037A}, {0x1D2C, 0x1D6A}, {0x1D78, 0x1D78}, {0x1D9B, 0x1DBF},
+  {0x2071, 0x2071}, {0x207F, 0x207F}, {0x2090, 0x209C}, {0x2170, 0x217F}, {0x24D0, 0x24E9},
+  {0x2C7C, 0x2C7D}, {0xA69C, 0xA69D}, {0xA770, 0xA770}, {0xA7F8, 0xA7F9}, {0xAB5C, 0xAB5F},
+  {0x10780, 0x10780}, {0x10783, 0x10785}, {0x10787, 0x107B0}, {0x107B2, 0x107BA},
+};
+static const gunichar nk_vader_other_upper[][2] = {
+  {0x2160, 0x216F}, {0x24B6, 0x24CF}, {0x1F130, 0x1F149}, {0x1F150, 0x1F169},
+  {0x1F170, 0x1F189},
+};
+
+static gboolean
+nk_vader_in_ranges (gunichar        c,
+                    const gunichar  ranges[][2],
+                    guint           n)
+{
+  for (guint i = 0; i < n; i++)
+    if (c >= ranges[i][0] && c <= ranges[i][1])
+      return TRUE;
+  return FALSE;
+}
+
+/* Python's str.isupper: some cased character and no lowercase or titlecase one. */
+static gboolean
+nk_vader_is_upper (const char *s,
+                   gsize       len)
+{
+  gboolean cased = FALSE;
+
+  for (gsize i = 0; i < len;)
+    {
+      guchar b = s[i];
+      gunichar c;
+
+      if (b < 0x80)
+        {
+          if (b >= 'a' && b <= 'z')
+            return FALSE;
+          cased |= b >= 'A' && b <= 'Z';
+          i++;
+          continue;
+        }
+      c = g_utf8_get_char_validated (s + i, len - i);
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          i++;
+          continue;
+        }
+      if (g_unichar_islower (c) || g_unichar_istitle (c) ||
+          nk_vader_in_ranges (c, nk_vader_other_lower, G_N_ELEMENTS (nk_vader_other_lower)))
+        return FALSE;
+      cased |= g_unichar_isupper (c) ||
+               nk_vader_in_ranges (c, nk_vader_other_upper, G_N_ELEMENTS (nk_vader_other_upper));
+      i = g_utf8_next_char (s + i) - s;
+    }
+  return cased;
+}
+
+/* The reference's _strip_punc_if_word: strip outer string.punctuation unless two or
+ * fewer characters would remain. Adjusts [*start, *end). */
+static void
+nk_vader_strip_punct (const guchar *s,
+                      gsize        *start,
+                      gsize        *end)
+{
+  gsize a = *start, e = *end, chars = 0;
+
+  while (a < e && nk_vader_is_punct (s[a]))
+    a++;
+  while (e > a && nk_vader_is_punct (s[e - 1]))
+    e--;
+  for (gsize i = a; i < e && chars <= 2; i++)
+    chars += (s[i] & 0xc0) != 0x80;
+  if (chars > 2)
+    *start = a, *end = e;
+}
+
+/* Whether the lowercased token contains "n't" (the reference's include_nt test); @s may
+ * be lowercased or not ((b | 0x20) == 'n' only for 'N' and 'n'). */
+static gboolean
+nk_vader_has_nt (const char *s,
+                 gsize       len)
+{
+  for (gsize i = 0; i + 3 <= len; i++)
+    if ((s[i] | 0x20) == 'n' && s[i + 1] == '\'' && (s[i + 2] | 0x20) == 't')
+      return TRUE;
+  return FALSE;
+}
+
+/* Appends a token, given the table entry its lowercase form found (or NULL). */
+G_ALWAYS_INLINE static inline void
+nk_vader_push_token (NkVaderScratch     *s,
+                     gsize               start,
+                     gsize               end,
+                     const NkVaderEntry *e,
+                     gboolean            upper,
+                     gboolean            negated)
+{
+  NkVaderTok *t;
+
+  if (G_UNLIKELY (s->n_toks == s->toks_cap))
+    nk_vader_reserve_tokens (s, s->n_toks + 1);
+  t = &s->toks[s->n_toks];
+  t->start = start;
+  t->end = end;
+  t->entry = e;
+  t->flags = e ? e->flags : 0;
+  t->word = e ? e->word : NK_W_NONE;
+  t->upper = upper;
+  t->negated = negated || (t->flags & NK_VADER_ENTRY_NEGATE);
+  s->n_upper += upper;
+  if (G_UNLIKELY (t->flags & NK_VADER_ENTRY_LEX))
+    s->hits[s->n_hits++] = s->n_toks;
+  if (G_UNLIKELY (t->word == NK_W_BUT) && s->but_index == G_MAXUINT)
+    s->but_index = s->n_toks;
+  s->n_toks++;
+}
+
+/* An ASCII token [@start, @end) of @u (@len bytes): @a and @e delimit it stripped, which is
+ * used unless two or fewer characters would remain (then the token is kept whole). */
+static inline void
+nk_vader_add_ascii_token (const NkVaderLexicon *lex,
+                          NkVaderScratch       *s,
+                          const guchar         *u,
+                          gsize                 len,
+                          gsize                 start,
+                          gsize                 end,
+                          gsize                 a,
+                          gsize                 e,
+                          gboolean              apos)
+{
+  gboolean upper, lower;
+  guint32 hash;
+
+  if (e - a <= 2)
+    a = start, e = end;
+  hash = nk_vader_hash_lower_ascii (u + a, e - a, len - a, &upper, &lower);
+  nk_vader_push_token (s, a, e,
+                       nk_vader_table_find_ascii (lex, u + a, e - a, hash, nk_vader_lower_table),
+                       upper && !lower,
+                       apos && nk_vader_has_nt ((const char *) u + a, e - a));
+}
+
+/* Any token: stripped, lowercased (Unicode) and classified the slow way. */
+static void
+nk_vader_add_token (const NkVaderLexicon *lex,
+                    NkVaderScratch       *s,
+                    const char           *text,
+                    gsize                 start,
+                    gsize                 end)
+{
+  const guchar *u = (const guchar *) text;
+  gsize a = start, e = end, llen;
+
+  nk_vader_strip_punct (u, &a, &e);
+  nk_vader_reserve ((gpointer *) &s->lower, &s->lower_cap, (e - a) * 3 + 1, 1);
+  llen = nk_vader_lower_into (s->lower, text + a, e - a);
+  nk_vader_push_token (s, a, e,
+                       nk_vader_table_find (lex, s->lower, llen, nk_vader_hash (s->lower, llen)),
+                       nk_vader_is_upper (text + a, e - a), nk_vader_has_nt (s->lower, llen));
+}
+
+/* The end of the token starting at @i (generic: Unicode spaces, any bytes). */
+static gsize
+nk_vader_token_end (const guchar *u,
+                    gsize         i,
+                    gsize         len)
+{
+  while (i < len)
+    {
+      if (u[i] < 0x80)
+        {
+          if (nk_vader_class[u[i]] & NK_VADER_C_SPACE)
+            break;
+          i++;
+        }
+      else if (nk_vader_space_len (u, i, len))
+        break;
+      else
+        i += nk_vader_char_len (u, i, len);
+    }
+  return i;
+}
+
+/* The offset of the first emoji in [@i, @end), or @end. */
+static gsize
+nk_vader_find_emoji (const NkVaderLexicon *lex,
+                     const char           *text,
+                     gsize                 len,
+                     gsize                 i,
+                     gsize                 end)
+{
+  gboolean ascii_emoji = lex->emoji_ascii[0] || lex->emoji_ascii[1];
+  gsize clen;
+
+  while (i < end)
+    {
+      if ((guchar) text[i] < 0x80 && !ascii_emoji)
+        {
+          i++;
+          continue;
+        }
+      if (nk_vader_emoji_at (lex, text, len, i, &clen))
+        return i;
+      i += clen;
+    }
+  return end;
+}
+
+/* Splits like str.split(), strips each token and counts '!' and '?'. The common token
+ * (ASCII, no emoji) is stripped, lowercased and hashed in the same pass that finds its
+ * end: the hash is remembered after each non-punctuation byte, which is the hash of the
+ * stripped token once the end is known. Other tokens go the generic way.
+ *
+ * With @check_emoji, stops at the first emoji instead, returning FALSE and its offset in
+ * *@emoji_off: the reference replaces emoji before it splits, so the text must be
+ * rewritten first. */
+static gboolean
+nk_vader_tokenize (const NkVaderLexicon *lex,
+                   NkVaderScratch       *s,
+                   const char           *text,
+                   gsize                 len,
+                   gboolean              check_emoji,
+                   guint                *n_excl,
+                   guint                *n_quest,
+                   gsize                *emoji_off)
+{
+  const guchar *u = (const guchar *) text, *end = u + len, *p, *pe;
+  gboolean ascii_emoji = check_emoji && (lex->emoji_ascii[0] || lex->emoji_ascii[1]);
+  guint excl = 0, quest = 0;
+  gsize i = 0;
+
+  s->n_toks = 0;
+  s->n_hits = 0;
+  s->n_upper = 0;
+  s->but_index = G_MAXUINT;
+  while (i < len)
+    {
+      gsize start, a, e, sl;
+      guint8 all = 0;
+
+      if (u[i] < 0x80)
+        {
+          if (nk_vader_class[u[i]] & NK_VADER_C_SPACE)
+            {
+              i++;
+              continue;
+            }
+        }
+      else if ((sl = nk_vader_space_len (u, i, len)) > 0)
+        {
+          i += sl;
+          continue;
+        }
+      start = i;
+      if (G_UNLIKELY (ascii_emoji))
+        goto generic;
+      /* The token ends at a space; it is stripped to [a, e). Runs of letters and digits
+       * are skipped eight bytes at a time; any other byte is looked at alone. */
+      while (i < len && (nk_vader_class[u[i]] & NK_VADER_C_PUNCT))
+        {
+          excl += u[i] == '!';
+          quest += u[i] == '?';
+          i++;
+        }
+      a = i;
+      for (p = u + i, pe = p;;)
+        {
+          guchar b;
+          guint8 c;
+
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN && defined (__GNUC__)
+          if (p + 8 <= end)
+            {
+              guint64 x, m;
+
+              memcpy (&x, p, 8);
+              m = nk_vader_swar_alnum (x);
+              if (m == NK_VADER_HIGH)
+                {
+                  p += 8;
+                  pe = p;
+                  continue;
+                }
+              if (m & 0x80)  /* the first byte at least is a letter or digit */
+                {
+                  p += __builtin_ctzll (~m & NK_VADER_HIGH) >> 3;
+                  pe = p;
+                }
+            }
+#endif
+          if (p >= end)
+            break;
+          b = *p;
+          c = nk_vader_class[b];
+          if (c & NK_VADER_C_STOP)
+            {
+              if (c & NK_VADER_C_SPACE)
+                break;
+              if (b >= 0x80)
+                {
+                  /* Undo this token's counts: the generic path counts again. */
+                  for (const guchar *q = u + start; q < p; q++)
+                    excl -= *q == '!', quest -= *q == '?';
+                  goto generic;
+                }
+              excl += b == '!';
+              quest += b == '?';
+            }
+          if (!(c & NK_VADER_C_PUNCT))
+            pe = p + 1;
+          all |= c;
+          p++;
+        }
+      i = p - u;
+      e = pe - u;
+      nk_vader_add_ascii_token (lex, s, u, len, start, i, a, e, (all & NK_VADER_C_APOS) != 0);
+      continue;
+
+    generic:
+      i = nk_vader_token_end (u, start, len);
+      if (check_emoji && (*emoji_off = nk_vader_find_emoji (lex, text, len, start, i)) < i)
+        return FALSE;
+      for (gsize k = start; k < i; k++)
+        {
+          excl += u[k] == '!';
+          quest += u[k] == '?';
+        }
+      nk_vader_add_token (lex, s, text, start, i);
+    }
+  *n_excl = excl;
+  *n_quest = quest;
+  return TRUE;
+}
+
+/* ---- the rules --------------------------------------------------------------------- */
+
+typedef struct {
+  const NkVaderLexicon *lex;
+  NkVaderScratch       *s;
+  guint                 n;
+  gboolean              cap_diff;
+} NkVaderCtx;
+
+#define NK_VADER_IS(c, i, w) ((c)->s->toks[i].word == (w))
+
+static inline guint32
+nk_vader_flags (const NkVaderCtx *c,
+                guint             i)
+{
+  return c->s->toks[i].flags;
+}
+
+static inline gboolean
+nk_vader_in_lex (const NkVaderCtx *c,
+                 guint             i)
+{
+  return (nk_vader_flags (c, i) & NK_VADER_ENTRY_LEX) != 0;
+}
+
+/* The reference's scalar_inc_dec. */
+static double
+nk_vader_scalar (const NkVaderCtx *c,
+                 guint             j,
+                 double            valence,
+                 guint            *rules)
+{
+  double scalar = 0.0;
+
+  if (nk_vader_flags (c, j) & NK_VADER_ENTRY_BOOSTER)
+    {
+      scalar = c->s->toks[j].entry->boost;
+      if (valence < 0)
+        scalar *= -1;
+      if (c->s->toks[j].upper && c->cap_diff)
+        {
+          *rules |= NK_VADER_RULE_CAPS;
+          if (valence > 0)
+            scalar += NK_VADER_C_INCR;
+          else
+            scalar -= NK_VADER_C_INCR;
+        }
+    }
+  return scalar;
+}
+
+static double
+nk_vader_negation_check (const NkVaderCtx *c,
+                         double            v,
+                         guint             start_i,
+                         guint             i,
+                         guint            *rules)
+{
+  const NkVaderTok *t = c->s->toks;
+  gboolean never_so;
+
+  if (start_i == 0)
+    {
+      if (t[i - 1].negated)
+        v = v * NK_VADER_N_SCALAR, *rules |= NK_VADER_RULE_NEGATION;
+    }
+  else if (start_i == 1)
+    {
+      if (NK_VADER_IS (c, i - 2, NK_W_NEVER) &&
+          (NK_VADER_IS (c, i - 1, NK_W_SO) || NK_VADER_IS (c, i - 1, NK_W_THIS)))
+        v = v * 1.25, *rules |= NK_VADER_RULE_NEVER_SO;
+      else if (NK_VADER_IS (c, i - 2, NK_W_WITHOUT) && NK_VADER_IS (c, i - 1, NK_W_DOUBT))
+        ;
+      else if (t[i - 2].negated)
+        v = v * NK_VADER_N_SCALAR, *rules |= NK_VADER_RULE_NEGATION;
+    }
+  else
+    {
+      /* Python precedence: (never and (so or this)) or (so or this) — the second half
+       * fires on "so"/"this" right before the word whatever precedes it. */
+      never_so = (NK_VADER_IS (c, i - 3, NK_W_NEVER) &&
+                  (NK_VADER_IS (c, i - 2, NK_W_SO) || NK_VADER_IS (c, i - 2, NK_W_THIS))) ||
+                 (NK_VADER_IS (c, i - 1, NK_W_SO) || NK_VADER_IS (c, i - 1, NK_W_THIS));
+      if (never_so)
+        v = v * 1.25, *rules |= NK_VADER_RULE_NEVER_SO;
+      else if (NK_VADER_IS (c, i - 3, NK_W_WITHOUT) &&
+               (NK_VADER_IS (c, i - 2, NK_W_DOUBT) || NK_VADER_IS (c, i - 1, NK_W_DOUBT)))
+        ;
+      else if (t[i - 3].negated)
+        v = v * NK_VADER_N_SCALAR, *rules |= NK_VADER_RULE_NEGATION;
+    }
+  return v;
+}
+
+/* Whether tokens @first .. @first+@n-1 spell a phrase (of the same length); returns its
+ * index in nk_vader_phrases, or -1. @boosters selects the booster n-grams. */
+static int
+nk_vader_match_phrase (const NkVaderCtx *c,
+                       guint             first,
+                       guint             n,
+                       gboolean          boosters)
+{
+  for (guint k = 0; k < n; k++)
+    if (c->s->toks[first + k].word == NK_W_NONE)
+      return -1;
+  for (guint p = 0; p < G_N_ELEMENTS (nk_vader_phrases); p++)
+    {
+      const NkVaderPhrase *ph = &nk_vader_phrases[p];
+      guint k;
+
+      if (ph->n_words != n || ph->booster != boosters)
+        continue;
+      for (k = 0; k < n; k++)
+        if (c->s->toks[first + k].word != ph->words[k])
+          break;
+      if (k == n)
+        return p;
+    }
+  return -1;
+}
+
+/* The reference's _special_idioms_check; @i >= 3. */
+static double
+nk_vader_idioms_check (const NkVaderCtx *c,
+                       double            v,
+                       guint             i,
+                       guint            *rules)
+{
+  /* onezero, twoonezero, twoone, threetwoone, threetwo */
+  static const guint seq_first[] = { 1, 2, 2, 3, 3 };
+  static const guint seq_len[] = { 2, 3, 2, 3, 2 };
+  /* threetwoone, threetwo, twoone */
+  static const guint gram_first[] = { 3, 3, 2 };
+  static const guint gram_len[] = { 3, 2, 2 };
+  const NkVaderTok *t = c->s->toks;
+  int p;
+
+  /* Every sequence below has token i or i-2 in it, except "i-1 i" which has i: so when
+   * neither is a phrase word, nothing can match. */
+  if (t[i].word == NK_W_NONE && t[i - 2].word == NK_W_NONE)
+    return v;
+  for (guint k = 0; k < G_N_ELEMENTS (seq_first); k++)
+    if ((p = nk_vader_match_phrase (c, i - seq_first[k], seq_len[k], FALSE)) >= 0)
+      {
+        v = nk_vader_phrases[p].value, *rules |= NK_VADER_RULE_IDIOM;
+        break;
+      }
+  if (c->n - 1 > i && (p = nk_vader_match_phrase (c, i, 2, FALSE)) >= 0)
+    v = nk_vader_phrases[p].value, *rules |= NK_VADER_RULE_IDIOM;
+  if (c->n - 1 > i + 1 && (p = nk_vader_match_phrase (c, i, 3, FALSE)) >= 0)
+    v = nk_vader_phrases[p].value, *rules |= NK_VADER_RULE_IDIOM;
+  for (guint k = 0; k < G_N_ELEMENTS (gram_first); k++)
+    if ((p = nk_vader_match_phrase (c, i - gram_first[k], gram_len[k], TRUE)) >= 0)
+      v = v + nk_vader_phrases[p].value, *rules |= NK_VADER_RULE_KIND_OF;
+  return v;
+}
+
+static double
+nk_vader_least_check (const NkVaderCtx *c,
+                      double            v,
+                      guint             i,
+                      guint            *rules)
+{
+  if (i > 1 && !nk_vader_in_lex (c, i - 1) && NK_VADER_IS (c, i - 1, NK_W_LEAST))
+    {
+      if (!NK_VADER_IS (c, i - 2, NK_W_AT) && !NK_VADER_IS (c, i - 2, NK_W_VERY))
+        v = v * NK_VADER_N_SCALAR, *rules |= NK_VADER_RULE_LEAST;
+    }
+  else if (i > 0 && !nk_vader_in_lex (c, i - 1) && NK_VADER_IS (c, i - 1, NK_W_LEAST))
+    v = v * NK_VADER_N_SCALAR, *rules |= NK_VADER_RULE_LEAST;
+  return v;
+}
+
+/* The reference's sentiment_valence for a token that is a lexicon word. */
+static double
+nk_vader_valence (const NkVaderCtx *c,
+                  guint             i,
+                  guint            *rules)
+{
+  const NkVaderTok *t = c->s->toks;
+  double lexv = t[i].entry->lex;
+  double v = lexv;
+
+  if (t[i].entry->flags & NK_VADER_ENTRY_USER)
+    *rules |= NK_VADER_RULE_USER_LEXICON;
+  if (NK_VADER_IS (c, i, NK_W_NO) && i != c->n - 1 && nk_vader_in_lex (c, i + 1))
+    v = 0.0, *rules |= NK_VADER_RULE_NO_AS_MODIFIER;
+  if ((i > 0 && NK_VADER_IS (c, i - 1, NK_W_NO)) || (i > 1 && NK_VADER_IS (c, i - 2, NK_W_NO)) ||
+      (i > 2 && NK_VADER_IS (c, i - 3, NK_W_NO) &&
+       (NK_VADER_IS (c, i - 1, NK_W_OR) || NK_VADER_IS (c, i - 1, NK_W_NOR))))
+    v = lexv * NK_VADER_N_SCALAR, *rules |= NK_VADER_RULE_NO;
+  if (t[i].upper && c->cap_diff)
+    {
+      if (v > 0)
+        v += NK_VADER_C_INCR;
+      else
+        v -= NK_VADER_C_INCR;
+      *rules |= NK_VADER_RULE_CAPS;
+    }
+  for (guint start_i = 0; start_i < 3; start_i++)
+    {
+      double sc;
+
+      if (!(i > start_i && !nk_vader_in_lex (c, i - (start_i + 1))))
+        continue;
+      sc = nk_vader_scalar (c, i - (start_i + 1), v, rules);
+      if (start_i == 1 && sc != 0)
+        sc = sc * 0.95;
+      if (start_i == 2 && sc != 0)
+        sc = sc * 0.9;
+      if (sc != 0)
+        *rules |= t[i - (start_i + 1)].entry->boost > 0 ? NK_VADER_RULE_BOOSTER
+                                                          : NK_VADER_RULE_DAMPENER;
+      v = v + sc;
+      v = nk_vader_negation_check (c, v, start_i, i, rules);
+      if (start_i == 2)
+        v = nk_vader_idioms_check (c, v, i, rules);
+    }
+  return nk_vader_least_check (c, v, i, rules);
+}
+
+/* The reference's _but_check, list.index quirk included: each value re-weights the first
+ * position holding an equal value, which is not always its own. Zeros stay zero and equal
+ * no other value, so only the lexicon words need looking at. */
+static void
+nk_vader_but_check (const NkVaderScratch *s)
+{
+  double *val = s->hit_val;
+  guint *rules = s->hit_rules;
+  guint bi = s->but_index;
+
+  if (bi == G_MAXUINT)
+    return;
+  for (guint k = 0; k < s->n_hits; k++)
+    {
+      double v = val[k];
+      guint j = 0;
+
+      if (v == 0)
+        continue;
+      while (val[j] != v)
+        j++;
+      if (s->hits[j] < bi)
+        val[j] = v * 0.5, rules[j] |= NK_VADER_RULE_BUT_BEFORE;
+      else if (s->hits[j] > bi)
+        val[j] = v * 1.5, rules[j] |= NK_VADER_RULE_BUT_AFTER;
+    }
+}
+
+/* ---- scoring ----------------------------------------------------------------------- */
+
+static double
+nk_vader_normalize (double score)
+{
+  double norm = score / sqrt ((score * score) + 15);
+
+  if (norm < -1.0)
+    return -1.0;
+  if (norm > 1.0)
+    return 1.0;
+  return norm;
+}
+
+static double
+nk_vader_punct_amplifier (guint n_excl,
+                          guint n_quest)
+{
+  double ep = (n_excl > 4 ? 4 : n_excl) * 0.292;
+  double qm = 0;
+
+  if (n_quest > 1)
+    qm = n_quest <= 3 ? n_quest * 0.18 : 0.96;
+  return ep + qm;
+}
+
+static void
+nk_vader_score_valence (const NkVaderCtx *c,
+                        guint             n_excl,
+                        guint             n_quest,
+                        NkVaderScores    *scores)
+{
+  const double *val = c->s->hit_val;
+  guint n_hits = c->s->n_hits;
+  double sum_s = 0, amp, compound, pos_sum = 0.0, neg_sum = 0.0, total;
+  guint neu_count = c->n;
+
+  memset (scores, 0, sizeof *scores);
+  scores->n_tokens = c->n;
+  if (c->n == 0)
+    return;
+  /* Left to right like Python's sum (); the zeros skipped leave every partial sum as is. */
+  for (guint h = 0; h < n_hits; h++)
+    sum_s += val[h];
+  amp = nk_vader_punct_amplifier (n_excl, n_quest);
+  if (sum_s > 0)
+    sum_s += amp;
+  else if (sum_s < 0)
+    sum_s -= amp;
+  compound = nk_vader_normalize (sum_s);
+  for (guint h = 0; h < n_hits; h++)
+    {
+      if (val[h] > 0)
+        pos_sum += (val[h] + 1), neu_count--;
+      if (val[h] < 0)
+        neg_sum += (val[h] - 1), neu_count--;
+    }
+  if (pos_sum > fabs (neg_sum))
+    pos_sum += amp;
+  else if (pos_sum < fabs (neg_sum))
+    neg_sum -= amp;
+  total = pos_sum + fabs (neg_sum) + neu_count;
+  scores->pos = nk_vader_round (fabs (pos_sum / total), 3);
+  scores->neg = nk_vader_round (fabs (neg_sum / total), 3);
+  scores->neu = nk_vader_round (fabs (neu_count / total), 3);
+  scores->compound = nk_vader_round (compound, 4);
+  scores->raw_compound = compound;
+  scores->punct_amplifier = sum_s != 0 ? amp : 0.0;
+}
+
+static void
+nk_vader_fix_offsets (NkVaderScratch *s)
+{
+  guint c1 = 0, c2 = 0;
+
+  for (guint i = 0; i < s->n_toks; i++)
+    {
+      NkVaderToken *o = &s->out[i];
+
+      o->start = nk_vader_map_offset (s, o->start, FALSE, &c1);
+      o->end = nk_vader_map_offset (s, o->end, TRUE, &c2);
+    }
+}
+
+void
+nk_vader_score (const NkVaderLexicon *lexicon,
+                NkVaderScratch       *scratch,
+                const char           *text,
+                gssize                len,
+                NkVaderScores        *scores)
+{
+  NkVaderCtx c = { lexicon, scratch, 0, FALSE };
+  gsize first = 0;
+  guint n_excl, n_quest;
+
+  g_return_if_fail (lexicon != NULL && scratch != NULL && scores != NULL);
+  g_return_if_fail (text != NULL || len == 0);
+
+  if (len < 0)
+    len = strlen (text);
+  scratch->n_pieces = 0;
+  scratch->out_valid = FALSE;
+  scratch->work = text;
+  if (!nk_vader_tokenize (lexicon, scratch, text, len, lexicon->n_emoji > 0,
+                          &n_excl, &n_quest, &first))
+    {
+      gsize wlen = nk_vader_replace_emoji (lexicon, scratch, text, len, first);
+
+      scratch->work = scratch->text;
+      nk_vader_tokenize (lexicon, scratch, scratch->text, wlen, FALSE, &n_excl, &n_quest,
+                         &first);
+    }
+  c.n = scratch->n_toks;
+  c.cap_diff = scratch->n_upper > 0 && scratch->n_upper < c.n;  /* allcap_differential */
+  for (guint h = 0; h < scratch->n_hits; h++)
+    {
+      guint i = scratch->hits[h], rules = 0;
+      double v = 0;
+
+      /* A booster in the lexicon and the "kind" of "kind of" score 0 themselves. */
+      if (!(nk_vader_flags (&c, i) & NK_VADER_ENTRY_BOOSTER) &&
+          !(i < c.n - 1 && NK_VADER_IS (&c, i, NK_W_KIND) && NK_VADER_IS (&c, i + 1, NK_W_OF)))
+        v = nk_vader_valence (&c, i, &rules);
+      scratch->hit_val[h] = v;
+      scratch->hit_rules[h] = rules;
+    }
+  nk_vader_but_check (scratch);
+  nk_vader_score_valence (&c, n_excl, n_quest, scores);
+}
+
+double
+nk_vader_scratch_get_range_compound (NkVaderScratch *scratch,
+                                     gsize           start,
+                                     gsize           end)
+{
+  const NkVaderToken *t;
+  double sum = 0;
+  guint n;
+
+  g_return_val_if_fail (scratch != NULL, 0.0);
+
+  t = nk_vader_scratch_get_tokens (scratch, &n);
+  for (guint i = 0; i < n; i++)
+    if (t[i].start >= start && t[i].end <= end)
+      sum += t[i].valence;
+  return nk_vader_round (nk_vader_normalize (sum), 4);
+}
+
+/* ---- rounding ---------------------------------------------------------------------- */
+
+/* Veltkamp split and Dekker product: @hi + @lo == @a * @b exactly. */
+static void
+nk_vader_two_product (double  a,
+                      double  b,
+                      double *hi,
+                      double *lo)
+{
+  const double split = 134217729.0;  /* 2^27 + 1 */
+  double t, ah, al, bh, bl;
+
+  *hi = a * b;
+  t = split * a;
+  ah = t - (t - a);
+  al = a - ah;
+  t = split * b;
+  bh = t - (t - b);
+  bl = b - bh;
+  *lo = ((ah * bh - *hi) + ah * bl + al * bh) + al * bl;
+}
+
+double
+nk_vader_round (double x,
+                int    digits)
+{
+  static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9 };
+  double scale, hi, lo, f, frac, k;
+
+  g_return_val_if_fail (digits >= 0 && digits <= 9, x);
+
+  if (!isfinite (x) || x == 0)
+    return x;
+  if (x < 0)
+    return -nk_vader_round (-x, digits);
+  scale = pow10[digits];
+  if (x * scale >= 4503599627370496.0)  /* 2^52: already an integer at this scale */
+    return x;
+  /* Python rounds the exact binary value half-to-even, then takes the nearest double to
+   * the decimal result; k / scale is exactly that nearest double. */
+  nk_vader_two_product (x, scale, &hi, &lo);
+  f = floor (hi);
+  frac = hi - f;
+  if (frac > 0.5)
+    k = f + 1;
+  else if (frac < 0.5)
+    k = f;  /* also when frac == 0 and lo < 0: p is a hair below f */
+  else if (lo > 0)
+    k = f + 1;
+  else if (lo < 0)
+    k = f;
+  else
+    k = fmod (f, 2.0) == 0 ? f : f + 1;
+  return k / scale;
+}
+
+/* ---- rule names -------------------------------------------------------------------- */
+
+const char *
+nk_vader_rule_name (NkVaderRule rule)
+{
+  static const char *const names[NK_VADER_N_RULES] = {
+    "negation", "no", "no-as-modifier", "caps", "booster", "dampener", "never-so", "idiom",
+    "kind-of", "least", "but-before", "but-after", "user-lexicon",
+  };
+
+  for (guint i = 0; i < NK_VADER_N_RULES; i++)
+    if (rule == (1u << i))
+      return names[i];
+  return NULL;
+}
