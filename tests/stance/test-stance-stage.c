@@ -1,0 +1,272 @@
+/* test-stance-stage.c — the built nk-stance.so through the core: layers, holders,
+ * meta.stance, config errors and the stance-summary sink.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "nk-test-util.h"
+#include "test-stance.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#define NK_TARGETS \
+  "{\"targets\": [{\"id\": \"diplomacy\", \"terms\": [\"talks\", \"summit\"]}," \
+  " {\"id\": \"sanctions\", \"terms\": [\"sanctions\"], \"against_cues\": [\"lift\"]}]}"
+
+static const char nk_pipeline_plain[] =
+  "{\"stages\": [{\"plugin\": \"segment\"}, {\"plugin\": \"stance\", \"config\": "
+  NK_TARGETS "}]}";
+
+static const char nk_pipeline_sentiment[] =
+  "{\"stages\": [{\"plugin\": \"segment\"}, {\"plugin\": \"sentiment\"},"
+  " {\"plugin\": \"stance\", \"config\": " NK_TARGETS "}]}";
+
+static NkLayer *
+nk_stance_layer (NkDocument *doc)
+{
+  NkLayer *layer = nk_document_get_layer (doc, "stance");
+  g_assert_nonnull (layer);
+  return layer;
+}
+
+static const char *
+nk_attr (NkLayer *layer, guint i, const char *name)
+{
+  int a = nk_layer_find_attr (layer, name);
+  g_assert_cmpint (a, >=, 0);
+  return nk_layer_has_value (layer, i, (guint) a) ? nk_layer_get_string (layer, i, (guint) a)
+                                                  : NULL;
+}
+
+static void
+test_stage_spans (void)
+{
+  const char *text = "The talks stalled again. The weather was fine.\n\n"
+                     "Officials said the summit made real progress. "
+                     "The North wants the sanctions lifted before the talks resume.";
+  g_autoptr (NkDocument) doc = nk_test_process_text (nk_pipeline_plain, text);
+  NkLayer *layer = nk_stance_layer (doc);
+  g_assert_cmpuint (nk_layer_get_n_spans (layer), ==, 4);
+  static const char *const want[][2] = {
+    { "diplomacy", "against" }, { "diplomacy", "favor" },
+    { "diplomacy", "neutral" }, { "sanctions", "against" },
+  };
+  for (guint i = 0; i < 4; i++)
+    {
+      g_assert_cmpstr (nk_attr (layer, i, "target"), ==, want[i][0]);
+      g_assert_cmpstr (nk_attr (layer, i, "label"), ==, want[i][1]);
+    }
+  g_autofree char *first = nk_test_span_text (doc, layer, 0);
+  g_assert_cmpstr (first, ==, "The talks stalled again.");
+  int score = nk_layer_find_attr (layer, "score");
+  g_assert_cmpfloat (nk_layer_get_double (layer, 0, (guint) score), <, -0.3);
+  g_assert_cmpfloat (nk_layer_get_double (layer, 1, (guint) score), >, 0.3);
+  /* evidence: the cue and its effect */
+  JsonNode *ev = nk_layer_get_json (layer, 0, (guint) nk_layer_find_attr (layer, "evidence"));
+  JsonObject *obj = json_node_get_object (ev);
+  JsonArray *against = json_object_get_array_member (obj, "against");
+  g_assert_cmpuint (json_array_get_length (against), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (against, 0), ==, "stalled");
+  g_assert_false (json_object_has_member (obj, "favor"));   /* empty lists are left out */
+#ifdef NK_STANCE_HAVE_VADER
+  /* the module scores the target's clause itself */
+  g_assert_cmpfloat (json_object_get_double_member (obj, "sentiment"), <=, 0);
+#else
+  /* no sentiment stage before stance, so no sentiment */
+  g_assert_true (json_object_get_null_member (obj, "sentiment"));
+#endif
+  g_assert_cmpstr (json_object_get_string_member (obj, "mention"), ==, "term");
+}
+
+static void
+test_stage_meta (void)
+{
+  const char *text = "The talks stalled. The summit was a success. Officials said the talks "
+                     "would go on.";
+  g_autoptr (NkDocument) doc = nk_test_process_text (nk_pipeline_plain, text);
+  JsonNode *meta = nk_document_get_meta (doc, "stance");
+  g_assert_nonnull (meta);
+  JsonObject *d = json_object_get_object_member (json_node_get_object (meta), "diplomacy");
+  g_assert_cmpint (json_object_get_int_member (d, "favor"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (d, "against"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (d, "neutral"), ==, 1);
+  JsonObject *holders = json_object_get_object_member (d, "holders");
+  g_assert_true (json_object_has_member (holders, "(none)"));
+  /* declared targets appear with zero counts */
+  JsonObject *s = json_object_get_object_member (json_node_get_object (meta), "sanctions");
+  g_assert_cmpint (json_object_get_int_member (s, "favor"), ==, 0);
+  g_assert_true (json_object_get_null_member (s, "mean_score"));
+}
+
+static void
+test_stage_sentiment (void)
+{
+  /* the sentence's compound, from the sentiment layer */
+  g_autoptr (NkDocument) doc = nk_test_process_text (nk_pipeline_sentiment,
+                                                     "The summit was a wonderful success.");
+  NkLayer *layer = nk_stance_layer (doc);
+  g_assert_cmpuint (nk_layer_get_n_spans (layer), ==, 1);
+  JsonObject *ev = json_node_get_object (
+    nk_layer_get_json (layer, 0, (guint) nk_layer_find_attr (layer, "evidence")));
+  NkLayer *senti = nk_document_get_layer (doc, "sentiment");
+  g_assert_cmpfloat (json_object_get_double_member (ev, "sentiment"), ==,
+                     nk_layer_get_double (senti, 0, (guint) nk_layer_find_attr (senti, "compound")));
+  g_assert_cmpstr (nk_attr (layer, 0, "label"), ==, "favor");
+#ifdef NK_STANCE_HAVE_VADER
+  /* clause_sentiment: the target's clause ("the talks stalled") scored on its own */
+  static const char clause[] =
+    "{\"stages\": [{\"plugin\": \"segment\"}, {\"plugin\": \"sentiment\"},"
+    " {\"plugin\": \"stance\", \"config\": {\"clause_sentiment\": true, \"targets\": "
+    "[{\"id\": \"d\", \"terms\": [\"talks\"]}]}}]}";
+  g_autoptr (NkDocument) doc2 = nk_test_process_text (
+    clause, "The summit was a wonderful success; but the talks failed badly.");
+  layer = nk_stance_layer (doc2);
+  ev = json_node_get_object (
+    nk_layer_get_json (layer, 0, (guint) nk_layer_find_attr (layer, "evidence")));
+  g_assert_cmpfloat (json_object_get_double_member (ev, "sentiment"), <, 0);
+#endif
+}
+
+static void
+test_stage_holders (void)
+{
+  g_autoptr (NkDocument) doc = nk_document_new ("h", "test", NK_FORMAT_TEXT);
+  g_autoptr (GError) error = NULL;
+  nk_document_set_text (doc, "The talks stalled, Mr. Pompeo said. He said the summit would "
+                        "still happen. The summit is planned for June.", -1);
+  nk_document_set_meta_string (doc, "publisher", "The Daily Test");
+  g_assert_true (nk_test_process (nk_pipeline_plain, doc, &error));
+  g_assert_no_error (error);
+  NkLayer *layer = nk_stance_layer (doc);
+  g_assert_cmpuint (nk_layer_get_n_spans (layer), ==, 3);
+  g_assert_cmpstr (nk_attr (layer, 0, "holder"), ==, "Pompeo");
+  g_assert_cmpstr (nk_attr (layer, 1, "holder"), ==, "Pompeo");   /* "He said" */
+  g_assert_cmpstr (nk_attr (layer, 2, "holder"), ==, "The Daily Test");
+}
+
+/* With entity and quotes, a quoted sentence's holder is the quote's speaker. */
+static void
+test_stage_quotes (void)
+{
+  static const char pipeline[] =
+    "{\"stages\": [{\"plugin\": \"segment\"}, {\"plugin\": \"entity\"},"
+    " {\"plugin\": \"quotes\"}, {\"plugin\": \"stance\", \"config\": " NK_TARGETS "}]}";
+  g_autoptr (NkDocument) doc = nk_document_new ("q", "test", NK_FORMAT_TEXT);
+  g_autoptr (GError) error = NULL;
+  nk_document_set_text (doc, "“The talks made great progress,” Secretary of State Mike Pompeo "
+                        "told reporters on Sunday.\n", -1);
+  if (!nk_test_process (pipeline, doc, &error))
+    {
+      g_test_skip (error->message);
+      return;
+    }
+  NkLayer *quotes = nk_document_get_layer (doc, "quotes");
+  int speaker = quotes ? nk_layer_find_attr (quotes, "speaker") : -1;
+  if (quotes == NULL || nk_layer_get_n_spans (quotes) == 0 || speaker < 0
+      || !nk_layer_has_value (quotes, 0, (guint) speaker))
+    {
+      g_test_skip ("the quotes stage found no attributed quote here");
+      return;
+    }
+  NkLayer *layer = nk_stance_layer (doc);
+  g_assert_cmpuint (nk_layer_get_n_spans (layer), ==, 1);
+  g_assert_cmpstr (nk_attr (layer, 0, "holder"), ==,
+                   nk_layer_get_string (quotes, 0, (guint) speaker));
+  g_assert_cmpstr (nk_attr (layer, 0, "label"), ==, "favor");
+  JsonObject *ev = json_node_get_object (
+    nk_layer_get_json (layer, 0, (guint) nk_layer_find_attr (layer, "evidence")));
+  g_assert_cmpstr (json_object_get_string_member (ev, "holder_source"), ==, "quote");
+}
+
+static void
+nk_expect_pipeline_error (const char *config, GQuark domain, int code, const char *part)
+{
+  g_autofree char *json = g_strdup_printf ("{\"stages\": [{\"plugin\": \"segment\"}, "
+                                           "{\"plugin\": \"stance\"%s%s}]}",
+                                           config ? ", \"config\": " : "",
+                                           config ? config : "");
+  g_autoptr (NkDocument) doc = nk_document_new ("e", "test", NK_FORMAT_TEXT);
+  g_autoptr (GError) error = NULL;
+  nk_document_set_text (doc, "The talks stalled.", -1);
+  g_assert_false (nk_test_process (json, doc, &error));
+  g_assert_error (error, domain, code);
+  if (strstr (error->message, part) == NULL)
+    g_error ("error \"%s\" lacks \"%s\"", error->message, part);
+}
+
+static void
+test_stage_errors (void)
+{
+  nk_expect_pipeline_error (NULL, NK_PIPELINE_ERROR, NK_PIPELINE_ERROR_SCHEMA, "targets");
+  nk_expect_pipeline_error ("{\"targets\": []}", NK_PIPELINE_ERROR, NK_PIPELINE_ERROR_STAGE,
+                            "config.targets: stance needs at least one target");
+  nk_expect_pipeline_error ("{\"targets\": [{\"id\": \"x\", \"terms\": []}]}",
+                            NK_PIPELINE_ERROR, NK_PIPELINE_ERROR_STAGE,
+                            "config.targets[0].terms");
+  nk_expect_pipeline_error ("{\"targets\": [{\"id\": \"x\", \"terms\": [\"a\"], \"bogus\": 1}]}",
+                            NK_PIPELINE_ERROR, NK_PIPELINE_ERROR_SCHEMA, "bogus");
+  nk_expect_pipeline_error ("{\"targets\": [{\"id\": \"x\", \"terms\": \"talks\"}]}",
+                            NK_PIPELINE_ERROR, NK_PIPELINE_ERROR_SCHEMA, "terms");
+  nk_expect_pipeline_error ("{\"targets\": [{\"id\": \"x\", \"terms\": [\"a\"], "
+                            "\"context\": \"paragraph\"}]}",
+                            NK_PIPELINE_ERROR, NK_PIPELINE_ERROR_STAGE, "context");
+  nk_expect_pipeline_error ("{\"threshold\": 0, \"targets\": [{\"id\": \"x\", \"terms\": [\"a\"]}]}",
+                            NK_PIPELINE_ERROR, NK_PIPELINE_ERROR_STAGE, "config.threshold");
+  nk_expect_pipeline_error ("{\"cues\": \"/nonexistent/cues.txt\", \"targets\": "
+                            "[{\"id\": \"x\", \"terms\": [\"a\"]}]}",
+                            NK_PIPELINE_ERROR, NK_PIPELINE_ERROR_STAGE, "cues.txt");
+}
+
+static void
+test_summary_file (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("nk-stance-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *pipeline = g_build_filename (dir, "p.json", NULL);
+  g_autofree char *input = g_build_filename (dir, "in.jsonl", NULL);
+  g_autofree char *summary = g_build_filename (dir, "summary.json", NULL);
+  g_autofree char *export = g_build_filename (dir, "out.jsonl", NULL);
+  g_autofree char *json = g_strdup_printf (
+    "{\"stages\": [{\"plugin\": \"segment\"}, {\"plugin\": \"stance\", \"config\": "
+    NK_TARGETS "}, {\"plugin\": \"stance-summary\", \"config\": {\"path\": \"summary.json\"}}]}");
+  g_assert_true (g_file_set_contents (pipeline, json, -1, &error));
+  g_assert_true (g_file_set_contents (input,
+    "{\"id\": \"a\", \"text\": \"The talks stalled. The summit was a success.\"}\n"
+    "{\"id\": \"b\", \"text\": \"Nothing here.\"}\n"
+    "{\"id\": \"c\", \"text\": \"The talks collapsed, Kim said.\"}\n", -1, &error));
+  const char *argv[] = { "run", pipeline, input, "--jobs", "1", "--quiet", NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  int status = nk_test_run_cli (argv, NULL, &out, &err);
+  if (status != 0)
+    g_error ("nkpipe run failed (%d): %s", status, err);
+  g_autofree char *data = NULL;
+  g_assert_true (g_file_get_contents (summary, &data, NULL, &error));
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (parser, data, -1, &error));
+  JsonObject *root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (json_object_get_int_member (root, "documents"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (root, "documents_with_stance"), ==, 2);
+  JsonObject *d = json_object_get_object_member (
+    json_object_get_object_member (root, "targets"), "diplomacy");
+  g_assert_cmpint (json_object_get_int_member (d, "against"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (d, "favor"), ==, 1);
+  JsonObject *holders = json_object_get_object_member (d, "holders");
+  g_assert_true (json_object_has_member (holders, "Kim"));
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (holders, "Kim"),
+                                               "against"), ==, 1);
+  g_remove (summary), g_remove (pipeline), g_remove (input), g_remove (export);
+  g_rmdir (dir);
+}
+
+void
+nk_test_stance_stage_add (void)
+{
+  g_test_add_func ("/stance/stage/spans", test_stage_spans);
+  g_test_add_func ("/stance/stage/meta", test_stage_meta);
+  g_test_add_func ("/stance/stage/sentiment", test_stage_sentiment);
+  g_test_add_func ("/stance/stage/holders", test_stage_holders);
+  g_test_add_func ("/stance/stage/quotes", test_stage_quotes);
+  g_test_add_func ("/stance/stage/errors", test_stage_errors);
+  g_test_add_func ("/stance/summary/file", test_summary_file);
+}
