@@ -24,6 +24,59 @@ typedef union {
 } NkValue;
 
 /* Plain arrays grown by doubling: nk_layer_add is on the per-token path. */
+/* A bump allocator for attribute strings: blocks are never moved, so pointers stay valid,
+ * and a string costs a memcpy and a NUL, no header. */
+typedef struct _NkArenaBlock NkArenaBlock;
+struct _NkArenaBlock {
+  NkArenaBlock *next;
+  gsize         size;
+  gsize         used;
+  char          data[];
+};
+
+typedef struct {
+  NkArenaBlock *head;
+} NkArena;
+
+#define NK_ARENA_BLOCK (64 * 1024 - 64)
+
+static char *
+nk_arena_copy (NkArena *arena, const char *str, gsize len)
+{
+  NkArenaBlock *b = arena->head;
+  char *out;
+
+  if (G_UNLIKELY (b == NULL || b->size - b->used < len + 1))
+    {
+      gsize size = MAX (NK_ARENA_BLOCK, len + 1);
+      NkArenaBlock *nb = g_malloc (sizeof (NkArenaBlock) + size);
+
+      nb->next = b;
+      nb->size = size;
+      nb->used = 0;
+      arena->head = b = nb;
+    }
+  out = b->data + b->used;
+  memcpy (out, str, len);
+  out[len] = '\0';
+  b->used += len + 1;
+  return out;
+}
+
+static void
+nk_arena_free (NkArena *arena)
+{
+  NkArenaBlock *b = arena ? arena->head : NULL;
+
+  while (b)
+    {
+      NkArenaBlock *next = b->next;
+      g_free (b);
+      b = next;
+    }
+  g_free (arena);
+}
+
 struct _NkLayer {
   const NkLayerInfo *info;
   NkDocument        *doc;
@@ -32,7 +85,7 @@ struct _NkLayer {
   guint32           *masks;   /* per span: bit a set = attr a has a value */
   guint              n_spans;
   guint              capacity;
-  GStringChunk      *strings;
+  NkArena           *strings;
   gboolean           has_json;
 };
 
@@ -94,7 +147,7 @@ nk_layer_free (NkLayer *layer)
   g_free (layer->spans);
   g_free (layer->values);
   g_free (layer->masks);
-  g_clear_pointer (&layer->strings, g_string_chunk_free);
+  nk_arena_free (layer->strings);
   g_free (layer);
 }
 
@@ -170,7 +223,9 @@ nk_layer_add (NkLayer *layer, gsize start, gsize end)
   layer->spans[i].end = (guint32) end;
   if (n_attrs > 0)
     {
-      memset (&layer->values[(gsize) i * n_attrs], 0, n_attrs * sizeof (NkValue));
+      NkValue *v = &layer->values[(gsize) i * n_attrs];
+      for (guint k = 0; k < n_attrs; k++)
+        v[k].off = 0;
       layer->masks[i] = 0;
     }
   return layer->n_spans++;
@@ -212,9 +267,8 @@ nk_layer_set_string (NkLayer *layer, guint i, guint attr, const char *value, gss
       return;
     }
   if (layer->strings == NULL)
-    layer->strings = g_string_chunk_new (4096);
-  v->s = len < 0 ? g_string_chunk_insert (layer->strings, value)
-                 : g_string_chunk_insert_len (layer->strings, value, len);
+    layer->strings = g_new0 (NkArena, 1);
+  v->s = nk_arena_copy (layer->strings, value, len < 0 ? strlen (value) : (gsize) len);
   nk_layer_mark (layer, i, attr);
 }
 

@@ -14,21 +14,51 @@ nk_test_registry (void)
   return nk_registry_new (dirs, NK_TEST_DATADIR);
 }
 
+/* Pipelines (with their registry and worker) stay alive for the whole test process, one per
+ * pipeline text: stages may hand out static strings from their shared data, which documents
+ * read after nk_test_process returns, and loading once keeps table-driven tests fast. */
+typedef struct {
+  NkRegistry *registry;
+  NkPipeline *pipeline;
+  NkWorker   *worker;
+} NkTestPipeline;
+
+static NkTestPipeline *
+nk_test_pipeline_get (const char *pipeline_json, GError **error)
+{
+  static GHashTable *cache;
+  NkTestPipeline *tp;
+  g_autofree char *base = NULL;
+
+  if (cache == NULL)
+    cache = g_hash_table_new (g_str_hash, g_str_equal);
+  tp = g_hash_table_lookup (cache, pipeline_json);
+  if (tp)
+    return tp;
+  tp = g_new0 (NkTestPipeline, 1);
+  base = nk_test_source_path ("tests/data");
+  tp->registry = nk_test_registry ();
+  tp->pipeline = nk_pipeline_load_data (tp->registry, pipeline_json, -1, "test-pipeline.json",
+                                        base, error);
+  if (tp->pipeline)
+    tp->worker = nk_worker_new (tp->pipeline, error);
+  if (tp->worker == NULL)
+    {
+      g_clear_pointer (&tp->pipeline, nk_pipeline_free);
+      nk_registry_free (tp->registry);
+      g_free (tp);
+      return NULL;
+    }
+  g_hash_table_insert (cache, g_strdup (pipeline_json), tp);
+  return tp;
+}
+
 gboolean
 nk_test_process (const char *pipeline_json, NkDocument *doc, GError **error)
 {
-  g_autoptr(NkRegistry) registry = nk_test_registry ();
-  g_autofree char *base = nk_test_source_path ("tests/data");
-  g_autoptr(NkPipeline) pipeline = nk_pipeline_load_data (registry, pipeline_json, -1,
-                                                          "test-pipeline.json", base, error);
-  g_autoptr(NkWorker) worker = NULL;
+  NkTestPipeline *tp = nk_test_pipeline_get (pipeline_json, error);
 
-  if (pipeline == NULL)
-    return FALSE;
-  worker = nk_worker_new (pipeline, error);
-  if (worker == NULL)
-    return FALSE;
-  return nk_worker_process (worker, doc, NULL, error);
+  return tp != NULL && nk_worker_process (tp->worker, doc, NULL, error);
 }
 
 NkDocument *
