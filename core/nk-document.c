@@ -141,7 +141,8 @@ nk_layer_free (NkLayer *layer)
           if (layer->info->attrs[k].type != NK_ATTR_JSON)
             continue;
           for (guint i = 0; i < layer->n_spans; i++)
-            g_clear_pointer (&layer->values[i * layer->info->n_attrs + k].json, json_node_unref);
+            if (layer->masks[i] & (1u << k))
+              json_node_unref (layer->values[(gsize) i * layer->info->n_attrs + k].json);
         }
     }
   g_free (layer->spans);
@@ -223,21 +224,21 @@ nk_layer_add (NkLayer *layer, gsize start, gsize end)
   layer->spans[i].end = (guint32) end;
   if (n_attrs > 0)
     {
-      NkValue *v = &layer->values[(gsize) i * n_attrs];
-      for (guint k = 0; k < n_attrs; k++)
-        v[k].off = 0;
+      /* Only the mask needs clearing: a slot is read only when its bit is set, and every
+       * setter overwrites its slot (JSON slots are freed by mask too). */
       layer->masks[i] = 0;
     }
   return layer->n_spans++;
 }
 
-static NkValue *
+static inline NkValue *
 nk_layer_slot (const NkLayer *layer, guint i, guint attr, NkAttrType type)
 {
-  g_return_val_if_fail (i < layer->n_spans, NULL);
-  g_return_val_if_fail (attr < layer->info->n_attrs, NULL);
-  g_return_val_if_fail (layer->info->attrs[attr].type == type, NULL);
-  return &layer->values[(gsize) i * layer->info->n_attrs + attr];
+  guint n_attrs = layer->info->n_attrs;
+
+  g_return_val_if_fail (i < layer->n_spans && attr < n_attrs &&
+                        layer->info->attrs[attr].type == type, NULL);
+  return &layer->values[(gsize) i * n_attrs + attr];
 }
 
 static void
@@ -332,7 +333,8 @@ nk_layer_take_json (NkLayer *layer, guint i, guint attr, JsonNode *value)
   NkValue *v = nk_layer_slot (layer, i, attr, NK_ATTR_JSON);
 
   g_return_if_fail (v != NULL);
-  g_clear_pointer (&v->json, json_node_unref);
+  if (layer->masks[i] & (1u << attr))
+    json_node_unref (v->json);
   v->json = value;
   layer->has_json = TRUE;
   if (value)

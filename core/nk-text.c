@@ -166,7 +166,9 @@ nk_count_chars (const guchar *p, gsize n)
     {
       guint64 w;
       memcpy (&w, p + i, 8);
-      cont += (guint32) __builtin_popcountll (w & ~(w << 1) & G_GUINT64_CONSTANT (0x8080808080808080));
+      guint64 m = (w & ~(w << 1) & G_GUINT64_CONSTANT (0x8080808080808080)) >> 7;
+      /* one 0/1 per byte; the multiply sums the eight bytes into the top byte */
+      cont += (guint32) ((m * G_GUINT64_CONSTANT (0x0101010101010101)) >> 56);
     }
   for (; i < n; i++)
     cont += (p[i] & 0xC0) == 0x80;
