@@ -340,7 +340,7 @@ nk_cmd_describe (int argc, char **argv)
   if (info == NULL)
     return nk_report (error, NK_EXIT_PIPELINE);
   nk_print_stage (info);
-  nk_config_describe (info->config, schema, 6);
+  nk_config_describe (info->config, schema, 8);
   printf ("      config:\n%s", schema->str);
   return NK_EXIT_OK;
 }
