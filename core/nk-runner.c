@@ -39,6 +39,7 @@ typedef struct {
   const NkRunOptions *opts;
   GAsyncQueue        *work;
   GAsyncQueue        *done;
+  GAsyncQueue        *recycle;        /* retired jobs, freed by the reading thread */
   GMutex              lock;
   GCond               cond;
   guint               in_flight;
@@ -261,7 +262,9 @@ nk_run_retire (NkRun *run, NkJob *job)
     nk_run_report_failure (run, job);
   else if (!g_atomic_int_get (&run->abort) && !nk_interrupted)
     nk_run_sink (run, job);
-  nk_job_free (job);
+  /* Freeing a document costs as much as exporting it; the sink thread is the ordered
+   * bottleneck, so the reading thread frees it. */
+  g_async_queue_push (run->recycle, job);
   nk_run_release (run, bytes);
   nk_run_progress (run, FALSE);
 }
@@ -349,6 +352,15 @@ nk_run_finish_sinks (NkRun *run, GError **error)
 }
 
 static void
+nk_run_drain_recycle (NkRun *run)
+{
+  NkJob *job;
+
+  while ((job = g_async_queue_try_pop (run->recycle)) != NULL)
+    nk_job_free (job);
+}
+
+static void
 nk_run_feed (NkRun *run, GPtrArray *inputs)
 {
   g_autoptr(NkReader) reader = nk_reader_new (inputs, run->opts->max_doc_bytes);
@@ -370,6 +382,7 @@ nk_run_feed (NkRun *run, GPtrArray *inputs)
           job->stage = g_strdup ("input");
         }
       nk_read_item_clear (&item);
+      nk_run_drain_recycle (run);
       if (!nk_run_acquire (run, job->bytes))
         {
           nk_run_release (run, job->bytes);
@@ -443,8 +456,10 @@ nk_run_clear (NkRun *run)
   g_clear_pointer (&run->errors_file, nk_output_file_free);
   g_string_free (run->line, TRUE);
   g_clear_error (&run->fatal);
+  nk_run_drain_recycle (run);
   g_async_queue_unref (run->work);
   g_async_queue_unref (run->done);
+  g_async_queue_unref (run->recycle);
   g_mutex_clear (&run->lock);
   g_cond_clear (&run->cond);
 }
@@ -484,6 +499,7 @@ nk_run (NkPipeline *pipeline, GPtrArray *inputs, const NkRunOptions *opts, NkRun
   run.opts = opts;
   run.work = g_async_queue_new ();
   run.done = g_async_queue_new ();
+  run.recycle = g_async_queue_new ();
   g_mutex_init (&run.lock);
   g_cond_init (&run.cond);
   run.max_in_flight = MAX (opts->jobs, 1) * 8 + 8;

@@ -225,6 +225,23 @@ static const guchar nk_json_escape_table[256] = {
   0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,
 };
 
+#define NK_ONES G_GUINT64_CONSTANT (0x0101010101010101)
+#define NK_HIGHS G_GUINT64_CONSTANT (0x8080808080808080)
+
+/* Nonzero when some byte of @w is < 0x20, '"' or '\\' (the classic "has zero byte" and
+ * "has byte less than" tricks; bytes >= 0x80 never trigger them). */
+static inline guint64
+nk_word_needs_escape (guint64 w)
+{
+  guint64 quote = w ^ (NK_ONES * '"');
+  guint64 slash = w ^ (NK_ONES * '\\');
+  guint64 lt = (w - NK_ONES * 0x20) & ~w;
+  guint64 zq = (quote - NK_ONES) & ~quote;
+  guint64 zs = (slash - NK_ONES) & ~slash;
+
+  return (lt | zq | zs) & NK_HIGHS;
+}
+
 void
 nk_json_append_string (GString *out, const char *str, gssize len)
 {
@@ -235,36 +252,49 @@ nk_json_append_string (GString *out, const char *str, gssize len)
 
   if (str == NULL)
     {
-      g_string_append (out, "null");
+      nk_buf_append (out, "null", 4);
       return;
     }
   end = p + (len < 0 ? strlen (str) : (gsize) len);
-  g_string_append_c (out, '"');
+  nk_buf_reserve (out, (gsize) (end - p) + 2);
+  nk_buf_append_c (out, '"');
   run = p;
   for (; p < end; p++)
     {
-      guchar c = *p;
+      guchar c;
       char esc[7];
 
+      /* Eight bytes at a time while none is '"', '\\' or a control character. */
+      while (end - p >= 8)
+        {
+          guint64 w;
+          memcpy (&w, p, 8);
+          if (nk_word_needs_escape (w))
+            break;
+          p += 8;
+        }
+      if (p >= end)
+        break;
+      c = *p;
       if (G_LIKELY (!nk_json_escape_table[c]))
         continue;
-      g_string_append_len (out, (const char *) run, p - run);
+      nk_buf_append (out, (const char *) run, p - run);
       run = p + 1;
       switch (c)
         {
-        case '"':  g_string_append_len (out, "\\\"", 2); break;
-        case '\\': g_string_append_len (out, "\\\\", 2); break;
-        case '\n': g_string_append_len (out, "\\n", 2); break;
-        case '\t': g_string_append_len (out, "\\t", 2); break;
-        case '\r': g_string_append_len (out, "\\r", 2); break;
+        case '"':  nk_buf_append (out, "\\\"", 2); break;
+        case '\\': nk_buf_append (out, "\\\\", 2); break;
+        case '\n': nk_buf_append (out, "\\n", 2); break;
+        case '\t': nk_buf_append (out, "\\t", 2); break;
+        case '\r': nk_buf_append (out, "\\r", 2); break;
         default:
           esc[0] = '\\'; esc[1] = 'u'; esc[2] = '0'; esc[3] = '0';
           esc[4] = hex[c >> 4]; esc[5] = hex[c & 15]; esc[6] = 0;
-          g_string_append_len (out, esc, 6);
+          nk_buf_append (out, esc, 6);
         }
     }
-  g_string_append_len (out, (const char *) run, p - run);
-  g_string_append_c (out, '"');
+  nk_buf_append (out, (const char *) run, p - run);
+  nk_buf_append_c (out, '"');
 }
 
 void
@@ -283,7 +313,7 @@ nk_json_append_int (GString *out, gint64 value)
   while (u);
   if (value < 0)
     *--p = '-';
-  g_string_append_len (out, p, buf + sizeof buf - p);
+  nk_buf_append (out, p, buf + sizeof buf - p);
 }
 
 /* Doubles with at most 6 decimals below 1e9 (scores rounded by the stages that make them)
@@ -309,16 +339,22 @@ nk_json_append_short_double (GString *out, double value)
       digits = (guint64) scaled;
       ip = digits / (guint64) pow10[k];
       frac = digits % (guint64) pow10[k];
-      n = g_snprintf (buf, sizeof buf, "%s%" G_GUINT64_FORMAT, signbit (value) ? "-" : "", ip);
-      g_string_append_len (out, buf, n);
-      g_string_append_c (out, '.');
+      /* digits written by hand, right to left: "-IP.FRAC" (FRAC zero-padded to k) */
+      n = (int) sizeof buf;
       if (k == 0)
+        buf[--n] = '0';
+      for (guint d = 0; d < k; d++, frac /= 10)
+        buf[--n] = (char) ('0' + frac % 10);
+      buf[--n] = '.';
+      do
         {
-          g_string_append_c (out, '0');
-          return TRUE;
+          buf[--n] = (char) ('0' + ip % 10);
+          ip /= 10;
         }
-      n = g_snprintf (buf, sizeof buf, "%0*" G_GUINT64_FORMAT, (int) k, frac);
-      g_string_append_len (out, buf, n);
+      while (ip);
+      if (signbit (value))
+        buf[--n] = '-';
+      nk_buf_append (out, buf + n, sizeof buf - (gsize) n);
       return TRUE;
     }
   return FALSE;
@@ -333,7 +369,7 @@ nk_json_append_double (GString *out, double value)
 
   if (!isfinite (value))
     {
-      g_string_append (out, "null");
+      nk_buf_append (out, "null", 4);
       return;
     }
   if (nk_json_append_short_double (out, value))
@@ -347,9 +383,9 @@ nk_json_append_double (GString *out, double value)
       if (g_ascii_strtod (buf, NULL) == value)
         break;
     }
-  g_string_append (out, buf);
+  nk_buf_append (out, buf, strlen (buf));
   if (strpbrk (buf, ".eEn") == NULL)
-    g_string_append (out, ".0");
+    nk_buf_append (out, ".0", 2);
 }
 
 static void nk_json_append_object (GString *out, JsonObject *object);
@@ -359,14 +395,14 @@ nk_json_append_array (GString *out, JsonArray *array)
 {
   guint n = json_array_get_length (array);
 
-  g_string_append_c (out, '[');
+  nk_buf_append_c (out, '[');
   for (guint i = 0; i < n; i++)
     {
       if (i)
-        g_string_append_c (out, ',');
+        nk_buf_append_c (out, ',');
       nk_json_append_node (out, json_array_get_element (array, i));
     }
-  g_string_append_c (out, ']');
+  nk_buf_append_c (out, ']');
 }
 
 static void
@@ -375,17 +411,17 @@ nk_json_append_object (GString *out, JsonObject *object)
   g_autoptr(GList) members = json_object_get_members (object);
   gboolean first = TRUE;
 
-  g_string_append_c (out, '{');
+  nk_buf_append_c (out, '{');
   for (GList *l = members; l; l = l->next)
     {
       if (!first)
-        g_string_append_c (out, ',');
+        nk_buf_append_c (out, ',');
       first = FALSE;
       nk_json_append_string (out, l->data, -1);
-      g_string_append_c (out, ':');
+      nk_buf_append_c (out, ':');
       nk_json_append_node (out, json_object_get_member (object, l->data));
     }
-  g_string_append_c (out, '}');
+  nk_buf_append_c (out, '}');
 }
 
 void
@@ -393,7 +429,7 @@ nk_json_append_node (GString *out, JsonNode *node)
 {
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     {
-      g_string_append (out, "null");
+      nk_buf_append (out, "null", 4);
       return;
     }
   switch (json_node_get_node_type (node))
@@ -408,7 +444,7 @@ nk_json_append_node (GString *out, JsonNode *node)
       break;
     case JSON_NODE_NULL:
     default:
-      g_string_append (out, "null");
+      nk_buf_append (out, "null", 4);
       return;
     }
   switch (json_node_get_value_type (node))
@@ -423,10 +459,13 @@ nk_json_append_node (GString *out, JsonNode *node)
       nk_json_append_double (out, json_node_get_double (node));
       break;
     case G_TYPE_BOOLEAN:
-      g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+      if (json_node_get_boolean (node))
+        nk_buf_append (out, "true", 4);
+      else
+        nk_buf_append (out, "false", 5);
       break;
     default:
-      g_string_append (out, "null");
+      nk_buf_append (out, "null", 4);
     }
 }
 

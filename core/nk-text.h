@@ -11,6 +11,7 @@
 
 #include <glib.h>
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 G_BEGIN_DECLS
 
@@ -36,6 +37,38 @@ void         nk_offset_map_reset     (NkOffsetMap *map,
                                       gsize        len);
 gsize        nk_offset_map_to_chars  (const NkOffsetMap *map,
                                       gsize              byte_offset);
+
+/* Appending to a reused GString without g_string_append_len's overlap checks and calls
+ * (GLib 2.74 has no inline fast path): the hot path of every exporter. The buffer stays
+ * NUL-terminated. */
+static inline void
+nk_buf_reserve (GString *buf, gsize n)
+{
+  if (G_UNLIKELY (buf->len + n >= buf->allocated_len))
+    {
+      gsize len = buf->len;
+      g_string_set_size (buf, len + n);
+      buf->len = len;
+      buf->str[len] = '\0';
+    }
+}
+
+static inline void
+nk_buf_append (GString *buf, const char *data, gsize n)
+{
+  nk_buf_reserve (buf, n);
+  memcpy (buf->str + buf->len, data, n);
+  buf->len += n;
+  buf->str[buf->len] = '\0';
+}
+
+static inline void
+nk_buf_append_c (GString *buf, char c)
+{
+  nk_buf_reserve (buf, 1);
+  buf->str[buf->len++] = c;
+  buf->str[buf->len] = '\0';
+}
 
 /* Streaming JSON: append to a GString the caller reuses. Strings must be valid UTF-8;
  * doubles are written locale-independently in their shortest round-trip form, and a

@@ -17,6 +17,8 @@ typedef struct {
   gboolean      all;        /* layers == ["*"] */
   gboolean      text;
   GArray       *order;      /* guint: span order for unsorted layers */
+  GString      *keys;       /* ,"name": of each attribute of the layer being written */
+  gsize         key_at[NK_LAYER_MAX_ATTRS + 1];
 } NkExport;
 
 static const NkConfigKey nk_export_config[] = {
@@ -53,6 +55,7 @@ nk_export_create (const NkConfig *config, gpointer shared, GError **error)
   self->buf = g_string_sized_new (1 << 16);
   self->map = nk_offset_map_new ();
   self->order = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->keys = g_string_new (NULL);
   return self;
 }
 
@@ -66,7 +69,23 @@ nk_export_free (gpointer data)
   nk_offset_map_free (self->map);
   g_strfreev (self->layers);
   g_array_unref (self->order);
+  g_string_free (self->keys, TRUE);
   g_free (self);
+}
+
+/* The `,"name":` keys of a layer's attributes, escaped once per layer, not once per span. */
+static void
+nk_export_prepare_keys (NkExport *self, const NkLayerInfo *info)
+{
+  g_string_truncate (self->keys, 0);
+  for (guint k = 0; k < info->n_attrs; k++)
+    {
+      self->key_at[k] = self->keys->len;
+      nk_buf_append_c (self->keys, ',');
+      nk_json_append_string (self->keys, info->attrs[k].name, -1);
+      nk_buf_append_c (self->keys, ':');
+    }
+  self->key_at[info->n_attrs] = self->keys->len;
 }
 
 static void
@@ -75,12 +94,10 @@ nk_export_attr (NkExport *self, const NkLayer *layer, guint i, guint k)
   const NkAttrInfo *attr = &nk_layer_get_info (layer)->attrs[k];
   GString *b = self->buf;
 
-  g_string_append_c (b, ',');
-  nk_json_append_string (b, attr->name, -1);
-  g_string_append_c (b, ':');
+  nk_buf_append (b, self->keys->str + self->key_at[k], self->key_at[k + 1] - self->key_at[k]);
   if (!nk_layer_has_value (layer, i, k))
     {
-      g_string_append (b, "null");
+      nk_buf_append (b, "null", 4);
       return;
     }
   switch (attr->type)
@@ -105,7 +122,7 @@ nk_export_attr (NkExport *self, const NkLayer *layer, guint i, guint k)
       nk_json_append_node (b, nk_layer_get_json (layer, i, k));
       break;
     default:
-      g_string_append (b, "null");
+      nk_buf_append (b, "null", 4);
     }
 }
 
@@ -150,28 +167,31 @@ nk_export_layer (NkExport *self, const char *name, const NkLayer *layer)
   guint n, n_attrs;
 
   nk_json_append_string (b, name, -1);
-  g_string_append (b, ":[");
+  nk_buf_append (b, ":[", 2);
   if (layer == NULL)
     {
-      g_string_append_c (b, ']');
+      nk_buf_append_c (b, ']');
       return;
     }
   spans = nk_layer_get_spans (layer, &n);
   n_attrs = nk_layer_get_info (layer)->n_attrs;
   order = nk_export_span_order (self, spans, n);
+  nk_export_prepare_keys (self, nk_layer_get_info (layer));
   for (guint j = 0; j < n; j++)
     {
       guint i = order ? order[j] : j;
 
-      g_string_append (b, j ? ",{\"start\":" : "{\"start\":");
+      if (j)
+        nk_buf_append_c (b, ',');
+      nk_buf_append (b, "{\"start\":", 9);
       nk_json_append_int (b, (gint64) nk_offset_map_to_chars (self->map, spans[i].start));
-      g_string_append (b, ",\"end\":");
+      nk_buf_append (b, ",\"end\":", 7);
       nk_json_append_int (b, (gint64) nk_offset_map_to_chars (self->map, spans[i].end));
       for (guint k = 0; k < n_attrs; k++)
         nk_export_attr (self, layer, i, k);
-      g_string_append_c (b, '}');
+      nk_buf_append_c (b, '}');
     }
-  g_string_append_c (b, ']');
+  nk_buf_append_c (b, ']');
 }
 
 static void
@@ -179,13 +199,13 @@ nk_export_layers (NkExport *self, NkDocument *doc)
 {
   gboolean first = TRUE;
 
-  g_string_append (self->buf, ",\"layers\":{");
+  nk_buf_append (self->buf, ",\"layers\":{", 11);
   if (self->layers && !self->all)
     {
       for (guint i = 0; self->layers[i]; i++)
         {
           if (!first)
-            g_string_append_c (self->buf, ',');
+            nk_buf_append_c (self->buf, ',');
           first = FALSE;
           nk_export_layer (self, self->layers[i], nk_document_get_layer (doc, self->layers[i]));
         }
@@ -198,12 +218,12 @@ nk_export_layers (NkExport *self, NkDocument *doc)
           if (!self->all && strcmp (nk_layer_get_name (layer), "tokens") == 0)
             continue;
           if (!first)
-            g_string_append_c (self->buf, ',');
+            nk_buf_append_c (self->buf, ',');
           first = FALSE;
           nk_export_layer (self, nk_layer_get_name (layer), layer);
         }
     }
-  g_string_append_c (self->buf, '}');
+  nk_buf_append_c (self->buf, '}');
 }
 
 static void
@@ -212,14 +232,14 @@ nk_export_meta (NkExport *self, NkDocument *doc)
   GString *b = self->buf;
   guint n = nk_document_get_n_meta (doc);
 
-  g_string_append (b, ",\"meta\":{");
+  nk_buf_append (b, ",\"meta\":{", 9);
   for (guint i = 0; nk_document_standard_meta[i]; i++)
     {
       const char *key = nk_document_standard_meta[i];
       if (i)
-        g_string_append_c (b, ',');
+        nk_buf_append_c (b, ',');
       nk_json_append_string (b, key, -1);
-      g_string_append_c (b, ':');
+      nk_buf_append_c (b, ':');
       nk_json_append_node (b, nk_document_get_meta (doc, key));
     }
   for (guint i = 0; i < n; i++)
@@ -229,12 +249,12 @@ nk_export_meta (NkExport *self, NkDocument *doc)
 
       if (g_strv_contains (nk_document_standard_meta, key))
         continue;
-      g_string_append_c (b, ',');
+      nk_buf_append_c (b, ',');
       nk_json_append_string (b, key, -1);
-      g_string_append_c (b, ':');
+      nk_buf_append_c (b, ':');
       nk_json_append_node (b, value);
     }
-  g_string_append_c (b, '}');
+  nk_buf_append_c (b, '}');
 }
 
 static gboolean
@@ -247,25 +267,25 @@ nk_export_process (gpointer data, NkDocument *doc, GError **error)
 
   nk_offset_map_reset (self->map, text, len);
   g_string_truncate (b, 0);
-  g_string_append (b, "{\"id\":");
+  nk_buf_append (b, "{\"id\":", 6);
   nk_json_append_string (b, nk_document_get_id (doc), -1);
-  g_string_append (b, ",\"source\":");
+  nk_buf_append (b, ",\"source\":", 10);
   nk_json_append_string (b, nk_document_get_source (doc), -1);
   nk_export_meta (self, doc);
   if (self->text)
     {
-      g_string_append (b, ",\"text\":");
+      nk_buf_append (b, ",\"text\":", 8);
       nk_json_append_string (b, text, (gssize) len);
     }
   nk_export_layers (self, doc);
-  g_string_append (b, ",\"warnings\":[");
+  nk_buf_append (b, ",\"warnings\":[", 13);
   for (guint i = 0; i < nk_document_get_n_warnings (doc); i++)
     {
       if (i)
-        g_string_append_c (b, ',');
+        nk_buf_append_c (b, ',');
       nk_json_append_string (b, nk_document_get_warning (doc, i), -1);
     }
-  g_string_append (b, "]}\n");
+  nk_buf_append (b, "]}\n", 3);
   return nk_output_file_write (self->out, b->str, b->len, error);
 }
 
