@@ -257,7 +257,7 @@ match_core (const DateCtx *c, guint k, guint i_first, DateValue *v)
 {
   guint code = dw (c, k);
   guint wd = weekday_of (c, k);
-  int y, unit;
+  int y, unit = 0;   /* set by match_unit whenever it matches */
 
   if (wd && (c->p[k].shape & (NK_PIECE_CAP | NK_PIECE_ALLCAPS)))
     {

@@ -99,13 +99,13 @@ key_prefix (const char *s, gsize len)
 }
 
 static NkDictSlot *
-dict_find_slot (const NkDict *d, const char *folded, gsize len, guint32 h)
+dict_find_slot_prefix (const NkDict *d, const char *folded, gsize len, guint32 h,
+                       guint64 prefix)
 {
   static NkDictSlot absent = { 0, 0, 0, 0, NK_ENTITY_NO_ID };
   if (!nk_filter_test (d->filter, h))
     return &absent;   /* callers only read a slot that holds no id */
   guint mask = d->cap - 1;
-  guint64 prefix = key_prefix (folded, len);
   for (guint i = h & mask;; i = (i + 1) & mask)
     {
       NkDictSlot *s = &d->slots[i];
@@ -117,6 +117,12 @@ dict_find_slot (const NkDict *d, const char *folded, gsize len, guint32 h)
                    len - sizeof prefix) == 0))
         return s;
     }
+}
+
+static NkDictSlot *
+dict_find_slot (const NkDict *d, const char *folded, gsize len, guint32 h)
+{
+  return dict_find_slot_prefix (d, folded, len, h, key_prefix (folded, len));
 }
 
 guint32
@@ -270,45 +276,104 @@ ascii_space (guchar c)
   return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
 
+/* Per byte: the folded (lower-case) ASCII letter or digit, 0 for other ASCII bytes, 1 for
+ * a byte of a multi-byte character. One load classifies and folds a byte of a word. */
+static const guchar nk_ascii_fold[256] = {
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 0, 0, 0, 0, 0, 0,
+  0, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',
+  'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 0, 0, 0, 0, 0,
+  0, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',
+  'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 0, 0, 0, 0, 0,
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
+
+#define L NK_ASCII_LOWER
+#define U NK_ASCII_UPPER
+#define D NK_ASCII_DIGIT
+enum { NK_ASCII_LOWER = 1, NK_ASCII_UPPER = 2, NK_ASCII_DIGIT = 4 };
+
+/* Per byte: what kind of ASCII word character it is, or 0. */
+static const guchar nk_ascii_kind[256] = {
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  D, D, D, D, D, D, D, D, D, D, 0, 0, 0, 0, 0, 0,
+  0, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
+  U, U, U, U, U, U, U, U, U, U, U, 0, 0, 0, 0, 0,
+  0, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L,
+  L, L, L, L, L, L, L, L, L, L, L, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+#undef L
+#undef U
+#undef D
+
+G_STATIC_ASSERT ((NK_ENTITY_MAX_PIECE & (NK_ENTITY_MAX_PIECE - 1)) == 0);
+
 /* One ASCII word piece from @i into *@out, folded, hashed and looked up in one pass;
- * returns the end, or @i when a non-ASCII character makes it a job for the general path. */
+ * returns the end, or @i when a non-ASCII character makes it a job for the general path.
+ * The loop is the hottest in the stage: one table load folds and classifies a byte, the
+ * kinds seen are or-ed together, and letters are only counted for all-capital words. */
 static inline guint32
 scan_ascii_word (const NkEntityGazetteer *gz, const char *text, guint32 i, guint32 end,
                  guint16 space, NkEntityPiece *out)
 {
   char buf[NK_ENTITY_MAX_PIECE];
   guint32 s = i, h = 2166136261u;
-  guint n = 0, letters = 0, upper = 0;
-  gboolean digits = TRUE;
+  guint kinds = 0;
+  guint64 prefix = 0;
+
+  /* zeroed so that its first 8 bytes are the dictionary's key prefix of a short piece */
+  memcpy (buf, &prefix, sizeof prefix);
 
   for (; i < end; i++)
     {
       guchar c = (guchar) text[i];
-      guchar lo;
-      if (c >= 'a' && c <= 'z')
-        lo = c, letters++, digits = FALSE;
-      else if (c >= 'A' && c <= 'Z')
-        lo = c | 0x20, letters++, upper++, digits = FALSE;
-      else if (c >= '0' && c <= '9')
-        lo = c;
-      else if (c >= 0x80)
-        return s;
-      else
-        break;
-      if (n < sizeof buf)
-        buf[n] = (char) lo;
-      n++;
+      guchar lo = nk_ascii_fold[c];
+      if (lo <= 1)
+        {
+          if (lo == 1)
+            return s;
+          break;
+        }
+      /* a piece longer than the buffer is never looked up, so its bytes may wrap */
+      buf[(i - s) & (NK_ENTITY_MAX_PIECE - 1)] = (char) lo;
+      kinds |= nk_ascii_kind[c];
       h = (h ^ lo) * 16777619u;
     }
+  guint n = i - s;
   guchar first = (guchar) text[s];
   guint16 shape = NK_PIECE_WORD | space;
   if (first >= 'A' && first <= 'Z')
     shape |= NK_PIECE_CAP;
-  else if (first >= 'a' && first <= 'z')
+  else if (first >= 'a')
     shape |= NK_PIECE_LOWER;
-  if (letters >= 2 && upper == letters)
-    shape |= NK_PIECE_ALLCAPS;
-  if (digits)
+  if ((kinds & (NK_ASCII_LOWER | NK_ASCII_UPPER)) == NK_ASCII_UPPER)
+    {
+      guint letters = 0;
+      for (guint32 k = s; k < i && letters < 2; k++)
+        letters += (nk_ascii_kind[(guchar) text[k]] & NK_ASCII_UPPER) != 0;
+      if (letters >= 2)
+        shape |= NK_PIECE_ALLCAPS;
+    }
+  if (kinds == NK_ASCII_DIGIT)
     shape |= NK_PIECE_DIGITS;
   out->start = s;
   out->end = i;
@@ -320,7 +385,10 @@ scan_ascii_word (const NkEntityGazetteer *gz, const char *text, guint32 i, guint
     {
       out->hash = h;
       if (gz)
-        out->id = dict_find_slot (&gz->dict, buf, n, h)->id;
+        {
+          memcpy (&prefix, buf, sizeof prefix);
+          out->id = dict_find_slot_prefix (&gz->dict, buf, n, h, prefix)->id;
+        }
     }
   return i;
 }
@@ -377,13 +445,7 @@ nk_entity_scan_pieces (const NkEntityGazetteer *gz, const char *text, guint32 st
       guint32 clen;
       if (c < 0x80)
         {
-          if (ascii_space (c))
-            {
-              space = NK_PIECE_SPACE_BEFORE;
-              i++;
-              continue;
-            }
-          if (g_ascii_isalnum (c))
+          if (nk_ascii_fold[c] > 1)
             {
               guint32 e = scan_ascii_word (gz, text, i, end, space, &pieces[o]);
               if (e > i)
@@ -393,6 +455,12 @@ nk_entity_scan_pieces (const NkEntityGazetteer *gz, const char *text, guint32 st
                   space = 0;
                   continue;
                 }
+            }
+          else if (ascii_space (c))
+            {
+              space = NK_PIECE_SPACE_BEFORE;
+              i++;
+              continue;
             }
           else
             {

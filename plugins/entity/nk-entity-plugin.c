@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "nk-entity-engine.h"
+#include "nk-entity-meta.h"
 #include "nk-entity-user.h"
 
 enum { ATTR_LABEL, ATTR_CANONICAL, ATTR_RULE, ATTR_ROLE, ATTR_VALUE };
@@ -40,25 +41,10 @@ static const NkConfigKey nk_entity_config[] = {
   { NULL }
 };
 
-#define NK_ENTITY_MAX_ROLES 8
-
-/* One entity of meta.entities, while a document is tagged. */
-typedef struct {
-  const char *label;          /* static */
-  const char *canon;          /* valid until the next tagger run */
-  gsize       canon_len;
-  guint32     hash;
-  guint       count;
-  guint       n_roles;
-  guint32     role_start[NK_ENTITY_MAX_ROLES];
-  guint32     role_len[NK_ENTITY_MAX_ROLES];
-} NkEntityGroup;
-
 typedef struct {
   NkEntityTagger *tagger;
   GArray         *sentences;   /* guint32 pairs */
-  GArray         *groups;      /* NkEntityGroup, first-mention order */
-  GArray         *slots;       /* guint: group index + 1, open addressing, per document */
+  NkEntityMeta   *meta_table;  /* meta.entities of the current document */
   gboolean        meta;
 } NkEntity;
 
@@ -103,8 +89,7 @@ nk_entity_create (const NkConfig *config, gpointer shared, GError **error)
   NkEntity *self = g_new0 (NkEntity, 1);
   self->tagger = nk_entity_tagger_new (shared);
   self->sentences = g_array_new (FALSE, FALSE, sizeof (guint32));
-  self->groups = g_array_new (FALSE, FALSE, sizeof (NkEntityGroup));
-  self->slots = g_array_new (FALSE, TRUE, sizeof (guint));
+  self->meta_table = nk_entity_meta_new ();
   self->meta = nk_config_get_bool (config, "meta");
   return self;
 }
@@ -115,8 +100,7 @@ nk_entity_free (gpointer data)
   NkEntity *self = data;
   nk_entity_tagger_free (self->tagger);
   g_array_unref (self->sentences);
-  g_array_unref (self->groups);
-  g_array_unref (self->slots);
+  nk_entity_meta_free (self->meta_table);
   g_free (self);
 }
 
@@ -133,82 +117,6 @@ nk_entity_doc_date (NkDocument *doc)
   return d;
 }
 
-static guint32
-nk_entity_hash (const char *label, const char *s, gsize len)
-{
-  guint32 h = g_str_hash (label);
-  for (gsize i = 0; i < len; i++)
-    h = (h ^ (guchar) s[i]) * 16777619u;
-  return h;
-}
-
-/* Counts one mention into the document's entity groups (no allocation per mention). */
-static void
-nk_entity_group (NkEntity *self, const char *text, const char *label, const char *canonical,
-                 gsize canon_len, guint32 role_start, guint32 role_len)
-{
-  guint32 h = nk_entity_hash (label, canonical, canon_len);
-  guint mask = self->slots->len - 1;
-  guint *slot;
-  NkEntityGroup *g = NULL;
-  for (guint i = h & mask;; i = (i + 1) & mask)
-    {
-      slot = &g_array_index (self->slots, guint, i);
-      if (*slot == 0)
-        break;
-      g = &g_array_index (self->groups, NkEntityGroup, *slot - 1);
-      if (g->hash == h && g->label == label && g->canon_len == canon_len &&
-          memcmp (g->canon, canonical, canon_len) == 0)
-        break;
-      g = NULL;
-    }
-  if (!g)
-    {
-      NkEntityGroup ng = { label, canonical, canon_len, h, 0, 0, { 0 }, { 0 } };
-      g_array_append_val (self->groups, ng);
-      *slot = self->groups->len;
-      g = &g_array_index (self->groups, NkEntityGroup, self->groups->len - 1);
-    }
-  g->count++;
-  if (role_len == 0)
-    return;
-  for (guint i = 0; i < g->n_roles; i++)
-    if (g->role_len[i] == role_len &&
-        memcmp (text + g->role_start[i], text + role_start, role_len) == 0)
-      return;
-  if (g->n_roles < NK_ENTITY_MAX_ROLES)
-    {
-      g->role_start[g->n_roles] = role_start;
-      g->role_len[g->n_roles++] = role_len;
-    }
-}
-
-static void
-nk_entity_take_meta (NkEntity *self, NkDocument *doc, const char *text)
-{
-  JsonArray *arr = json_array_sized_new (self->groups->len);
-  for (guint i = 0; i < self->groups->len; i++)
-    {
-      const NkEntityGroup *g = &g_array_index (self->groups, NkEntityGroup, i);
-      JsonObject *o = json_object_new ();
-      g_autofree char *c = g_strndup (g->canon, g->canon_len);
-      json_object_set_string_member (o, "canonical", c);
-      json_object_set_string_member (o, "label", g->label);
-      json_object_set_int_member (o, "count", g->count);
-      JsonArray *roles = json_array_sized_new (g->n_roles);
-      for (guint r = 0; r < g->n_roles; r++)
-        {
-          g_autofree char *role = g_strndup (text + g->role_start[r], g->role_len[r]);
-          json_array_add_string_element (roles, role);
-        }
-      json_object_set_array_member (o, "roles", roles);
-      json_array_add_object_element (arr, o);
-    }
-  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
-  json_node_take_array (node, arr);
-  nk_document_take_meta (doc, "entities", node);
-}
-
 static gboolean
 nk_entity_process (gpointer data, NkDocument *doc, GError **error)
 {
@@ -221,11 +129,12 @@ nk_entity_process (gpointer data, NkDocument *doc, GError **error)
 
   if (!text)
     text = "", len = 0;
-  g_array_set_size (self->sentences, 0);
+  g_array_set_size (self->sentences, 2 * n_sent);
+  guint32 *bounds = (guint32 *) (gpointer) self->sentences->data;
   for (guint i = 0; i < n_sent; i++)
     {
-      g_array_append_val (self->sentences, spans[i].start);
-      g_array_append_val (self->sentences, spans[i].end);
+      bounds[2 * i] = spans[i].start;
+      bounds[2 * i + 1] = spans[i].end;
     }
   nk_entity_tagger_run (self->tagger, text, len, (const guint32 *) self->sentences->data,
                         n_sent, nk_entity_doc_date (doc));
@@ -234,12 +143,7 @@ nk_entity_process (gpointer data, NkDocument *doc, GError **error)
   const NkEntityMention *m = nk_entity_tagger_get_mentions (self->tagger, &n);
   NkLayer *layer = nk_document_add_layer (doc, &nk_entities_info);
   nk_layer_reserve (layer, n);
-  guint cap = 16;
-  while (cap < 2 * n)
-    cap *= 2;
-  g_array_set_size (self->groups, 0);
-  g_array_set_size (self->slots, 0);
-  g_array_set_size (self->slots, cap);
+  nk_entity_meta_reset (self->meta_table, n);
   for (guint i = 0; i < n; i++)
     {
       guint k = nk_layer_add (layer, m[i].start, m[i].end);
@@ -261,10 +165,11 @@ nk_entity_process (gpointer data, NkDocument *doc, GError **error)
       if (m[i].label == NK_ENTITY_DATE && m[i].value[0])
         nk_layer_set_string (layer, k, ATTR_VALUE, m[i].value, -1);
       if (self->meta && canon)
-        nk_entity_group (self, text, label, canon, clen, m[i].role_start, (guint32) role_len);
+        nk_entity_meta_add (self->meta_table, text, m[i].label, canon, clen, is_static,
+                            m[i].role_start, (guint32) role_len);
     }
   if (self->meta)
-    nk_entity_take_meta (self, doc, text);
+    nk_document_take_meta (doc, "entities", nk_entity_meta_build (self->meta_table, text));
   return TRUE;
 }
 

@@ -407,10 +407,15 @@ nk_quote_label_from_string (const char *label)
   static const char *const names[] = {
     NULL, "PERSON", "ORG", "GPE", "LOC", "FACILITY", "NORP", "EVENT", "DATE",
   };
-  if (label == NULL)
+  /* the labels differ in their first letter: one strcmp confirms the candidate */
+  static const guint8 by_first[26] = {
+    ['D' - 'A'] = 8, ['E' - 'A'] = 7, ['F' - 'A'] = 5, ['G' - 'A'] = 3,
+    ['L' - 'A'] = 4, ['N' - 'A'] = 6, ['O' - 'A'] = 2, ['P' - 'A'] = 1,
+  };
+  if (label == NULL || label[0] < 'A' || label[0] > 'Z')
     return NK_QUOTE_LABEL_OTHER;
-  for (guint i = 1; i < G_N_ELEMENTS (names); i++)
-    if (strcmp (names[i], label) == 0)
-      return (NkQuoteLabel) i;
+  guint i = by_first[label[0] - 'A'];
+  if (i != 0 && strcmp (names[i], label) == 0)
+    return (NkQuoteLabel) i;
   return NK_QUOTE_LABEL_OTHER;
 }

@@ -136,12 +136,10 @@ nk_quotes_ranges (const NkLayer *layer,
   guint n = 0;
   const NkSpan *spans = layer != NULL ? nk_layer_get_spans (layer, &n) : NULL;
 
-  g_array_set_size (out, 0);
+  g_array_set_size (out, n);
+  NkQuoteRange *r = (NkQuoteRange *) (gpointer) out->data;
   for (guint i = 0; i < n; i++)
-    {
-      NkQuoteRange r = { spans[i].start, spans[i].end };
-      g_array_append_val (out, r);
-    }
+    r[i] = (NkQuoteRange) { spans[i].start, spans[i].end };
 }
 
 /* Index of a string attribute, or -1 when the layer lacks it (or has another type). */
@@ -184,21 +182,24 @@ nk_quotes_entities (NkQuotes      *self,
   int role = nk_quotes_string_attr (layer, "role");
   gboolean sorted = TRUE;
 
-  g_array_set_size (self->entities, 0);
+  /* written in place, one slot per span at most (no append call per entity) */
+  g_array_set_size (self->entities, n);
+  NkQuoteEntity *out = (NkQuoteEntity *) (gpointer) self->entities->data;
+  guint used = 0;
   for (guint i = 0; i < n; i++)
     {
+      if (spans[i].end <= spans[i].start)
+        continue;
       NkQuoteEntity e = {
         spans[i].start, spans[i].end,
         nk_quote_label_from_string (nk_quotes_get (layer, i, label)),
         nk_quotes_get (layer, i, canonical), nk_quotes_get (layer, i, role),
       };
-      if (e.end <= e.start)
-        continue;
-      if (self->entities->len > 0
-          && g_array_index (self->entities, NkQuoteEntity, self->entities->len - 1).start > e.start)
+      if (used > 0 && out[used - 1].start > e.start)
         sorted = FALSE;
-      g_array_append_val (self->entities, e);
+      out[used++] = e;
     }
+  g_array_set_size (self->entities, used);
   /* The engine walks entities in text order and expects no overlaps. */
   if (!sorted)
     g_array_sort (self->entities, nk_quotes_entity_cmp);

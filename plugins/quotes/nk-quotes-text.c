@@ -306,9 +306,13 @@ nk_word_end (const char *t,
 
   while (i < len)
     {
-      if ((guchar) t[i] < 0x80 && g_ascii_isalnum (t[i]))
+      /* the common case first, in a tight loop: a run of ASCII letters and digits (bytes
+       * of 0x80 and above are not alnum in g_ascii_table) */
+      if (g_ascii_isalnum (t[i]))
         {
-          i++;
+          do
+            i++;
+          while (i < len && g_ascii_isalnum (t[i]));
           continue;
         }
       if ((n = nk_alnum_at (t, i, len)) > 0)

@@ -54,6 +54,46 @@ static const NkLayerInfo nk_tokens_info = NK_LAYER_INFO ("tokens", nk_token_attr
 
 static const char *const nk_segment_provides[] = { "paragraphs", "sentences", "tokens", NULL };
 
+/* Norms that are one ASCII byte or one General Punctuation character (U+2000..U+206F:
+ * quotes, dashes, ellipsis) are a quarter of all tokens and the same for every token:
+ * they point at these static copies (the module stays resident) instead of being copied
+ * into the layer. Filled once in prepare, read-only afterwards. */
+static char nk_byte_norms[128][2];
+static char nk_punct_norms[0x70][4];
+
+static void
+nk_static_norms_init (void)
+{
+  static gsize done = 0;
+
+  if (!g_once_init_enter (&done))
+    return;
+  for (int b = 0; b < 128; b++)
+    nk_byte_norms[b][0] = (char) g_ascii_tolower (b);
+  for (gunichar c = 0x2000; c < 0x2070; c++)
+    g_unichar_to_utf8 (c, nk_punct_norms[c - 0x2000]);
+  g_once_init_leave (&done, 1);
+}
+
+/* The static norm of text[a, b), or NULL when it must be computed and copied; agrees
+ * with nk_segmenter_token_norm (curly single quotes become '). */
+static inline const char *
+nk_static_norm (const guchar *s,
+                gsize         n)
+{
+  if (n == 1)
+    return s[0] < 0x80 ? nk_byte_norms[s[0]] : NULL;
+  if (n != 3 || s[0] != 0xE2 || (s[1] != 0x80 && s[1] != 0x81))
+    return NULL;
+
+  guint c = ((guint) (s[1] & 0x3F) << 6 | (s[2] & 0x3F));  /* offset from U+2000 */
+  if (c >= 0x70 || (s[2] & 0xC0) != 0x80)
+    return NULL;
+  if (c == 0x18 || c == 0x19)
+    return nk_byte_norms['\''];
+  return nk_punct_norms[c];
+}
+
 static gpointer
 nk_segment_prepare (const NkConfig *config,
                     GError        **error)
@@ -64,6 +104,7 @@ nk_segment_prepare (const NkConfig *config,
   const char *extra = nk_config_get_path (config, "abbreviations");
   g_autoptr (GError) local = NULL;
 
+  nk_static_norms_init ();
   if (builtin == NULL)
     return NULL;
   if (!nk_segmenter_load_file (seg, builtin, &local) ||
@@ -147,6 +188,52 @@ nk_same (const GString    *norm,
   return norm->len == t->end - t->start && memcmp (norm->str, text + t->start, norm->len) == 0;
 }
 
+/* Every token gets its norm: a static one, a lower-cased copy, or a copy of its text. */
+static void
+nk_segment_norms_all (NkSegment  *self,
+                      NkLayer    *layer,
+                      const char *text)
+{
+  const NkSegToken *toks = (const NkSegToken *) (gpointer) self->toks->data;
+  guint n = self->toks->len;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const NkSegToken *t = &toks[i];
+      guint k = nk_layer_add (layer, t->start, t->end);
+      const char *st = nk_static_norm ((const guchar *) text + t->start, t->end - t->start);
+
+      if (st != NULL)
+        nk_layer_set_static_string (layer, k, 0, st);
+      else if (t->flags & NK_TOKEN_FLAG_NORM)
+        {
+          nk_segmenter_token_norm (text, t, self->buf);
+          nk_layer_set_string (layer, k, 0, self->buf->str, (gssize) self->buf->len);
+        }
+      else
+        nk_layer_set_string (layer, k, 0, text + t->start, (gssize) (t->end - t->start));
+    }
+}
+
+/* "changed" and "none": a norm only where it differs from the text, or none at all. */
+static void
+nk_segment_norms_changed (NkSegment  *self,
+                          NkLayer    *layer,
+                          const char *text)
+{
+  for (guint i = 0; i < self->toks->len; i++)
+    {
+      NkSegToken *t = &g_array_index (self->toks, NkSegToken, i);
+      guint k = nk_layer_add (layer, t->start, t->end);
+
+      if (self->norm == NK_NORM_NONE || !(t->flags & NK_TOKEN_FLAG_NORM))
+        continue;
+      nk_segmenter_token_norm (text, t, self->buf);
+      if (!nk_same (self->buf, text, t))
+        nk_layer_set_string (layer, k, 0, self->buf->str, (gssize) self->buf->len);
+    }
+}
+
 static void
 nk_segment_tokens (NkSegment  *self,
                    NkLayer    *layer,
@@ -155,22 +242,10 @@ nk_segment_tokens (NkSegment  *self,
   g_array_set_size (self->toks, 0);
   nk_segmenter_tokenize_spans (self->seg, text, self->sentences, self->toks);
   nk_layer_reserve (layer, self->toks->len);
-  for (guint i = 0; i < self->toks->len; i++)
-    {
-      NkSegToken *t = &g_array_index (self->toks, NkSegToken, i);
-      guint k = nk_layer_add (layer, t->start, t->end);
-
-      if (self->norm == NK_NORM_NONE)
-        continue;
-      if (t->flags & NK_TOKEN_FLAG_NORM)
-        {
-          nk_segmenter_token_norm (text, t, self->buf);
-          if (self->norm == NK_NORM_ALL || !nk_same (self->buf, text, t))
-            nk_layer_set_string (layer, k, 0, self->buf->str, (gssize) self->buf->len);
-        }
-      else if (self->norm == NK_NORM_ALL)
-        nk_layer_set_string (layer, k, 0, text + t->start, (gssize) (t->end - t->start));
-    }
+  if (self->norm == NK_NORM_ALL)
+    nk_segment_norms_all (self, layer, text);
+  else
+    nk_segment_norms_changed (self, layer, text);
 }
 
 static gboolean
