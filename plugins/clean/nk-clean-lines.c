@@ -70,6 +70,8 @@ nk_starts_upper (const char *s, gsize len)
     }
   if (i >= len)
     return FALSE;
+  if ((guchar) s[i] < 0x80)
+    return g_ascii_isupper (s[i]) || g_ascii_isdigit (s[i]);
   gunichar u = g_utf8_get_char_validated (s + i, len - i);
   if (u == (gunichar) -1 || u == (gunichar) -2)
     return FALSE;
@@ -137,7 +139,7 @@ nk_has_copyright (const char *s, gsize len, const guint32 *ids, guint n_ids,
     return FALSE;
   if (nk_has_copy_mark (s, len, FALSE))
     return TRUE;
-  guint32 copyright = nk_clean_rules_lookup (rules, "copyright", 9);
+  guint32 copyright = nk_clean_rules_copyright_id (rules);
   gboolean word = nk_has_copy_mark (s, len, TRUE);
   for (guint i = 0; i < n_ids && copyright != 0 && !word; i++)
     word = ids[i] == copyright;
@@ -168,9 +170,10 @@ nk_is_nav (const char *s, gsize len, guint chars)
 /* Whether a long, punctuated line needs the full scan: a needle of an "any"-scope phrase,
  * a © or "(c)". */
 static gboolean
-nk_needs_scan (const NkCleanRules *rules, const char *s, gsize len, gboolean edge)
+nk_needs_scan (const NkCleanRules *rules, const char *s, gsize len, guint chars, gboolean edge)
 {
-  return nk_has_copy_mark (s, len, FALSE) || nk_has_copy_mark (s, len, TRUE) ||
+  /* an ASCII line (as many characters as bytes) has no © */
+  return (chars != len && nk_has_copy_mark (s, len, FALSE)) || nk_has_copy_mark (s, len, TRUE) ||
          (edge && nk_clean_rules_find_needle (rules, s, len));
 }
 
@@ -194,12 +197,13 @@ nk_line_features (const NkCleanRules *rules, const NkCleanOptions *opt,
   gboolean is_short = f->chars <= opt->short_chars;
 
   if (len > NK_SCAN_MAX_BYTES ||
-      (!is_short && f->final_punct && !nk_needs_scan (rules, s, len, edge)))
+      (!is_short && f->final_punct && !nk_needs_scan (rules, s, len, f->chars, edge)))
     {
       /* prose: function-word density taken as typical */
       f->stops = f->words / 3;
       if (nk_clean_rules_has_any_patterns (rules))
-        f->hit = nk_clean_rules_match_patterns (rules, s, len, NULL, 0, is_short, f->final_punct);
+        f->hit = nk_clean_rules_match_patterns (rules, s, len, NULL, 0, FALSE, is_short,
+                                                f->final_punct);
       return;
     }
   f->words = 0;
@@ -211,7 +215,8 @@ nk_line_features (const NkCleanRules *rules, const NkCleanOptions *opt,
   if (f->copyright)
     f->hit = "copyright";
   if (f->hit == NULL)
-    f->hit = nk_clean_rules_match_patterns (rules, s, len, ids, n_ids, is_short, f->final_punct);
+    f->hit = nk_clean_rules_match_patterns (rules, s, len, ids, n_ids, f->triggered, is_short,
+                                            f->final_punct);
 }
 
 static double
@@ -241,10 +246,32 @@ nk_mark (NkCleanLine *line, NkCleanClass cls, const char *reason)
   line->reason = reason;
 }
 
+/* "YYYY-MM-DD" without printf's machinery (dates here are validated: years 1900-2100). */
+static char *
+nk_iso_date (int y, int m, int d)
+{
+  char b[11];
+
+  if (y < 0 || y > 9999 || m < 0 || m > 99 || d < 0 || d > 99)
+    return g_strdup_printf ("%04d-%02d-%02d", y, m, d);
+  b[0] = (char) ('0' + y / 1000);
+  b[1] = (char) ('0' + y / 100 % 10);
+  b[2] = (char) ('0' + y / 10 % 10);
+  b[3] = (char) ('0' + y % 10);
+  b[4] = '-';
+  b[5] = (char) ('0' + m / 10);
+  b[6] = (char) ('0' + m % 10);
+  b[7] = '-';
+  b[8] = (char) ('0' + d / 10);
+  b[9] = (char) ('0' + d % 10);
+  b[10] = '\0';
+  return g_strndup (b, 10);
+}
+
 static void
 nk_add_date (NkClassifier *c, int prio, int y, int m, int d)
 {
-  g_ptr_array_add (c->all_dates, g_strdup_printf ("%04d-%02d-%02d", y, m, d));
+  g_ptr_array_add (c->all_dates, nk_iso_date (y, m, d));
   if (prio > c->date_prio)
     {
       c->date_prio = prio;
@@ -555,7 +582,7 @@ nk_finish_dates (NkClassifier *c)
   NkCleanMeta *meta = &c->cd->meta;
 
   if (c->date_prio > 0)
-    meta->date = g_strdup_printf ("%04d-%02d-%02d", c->date_y, c->date_m, c->date_d);
+    meta->date = nk_iso_date (c->date_y, c->date_m, c->date_d);
   for (guint i = 0; i < c->all_dates->len; i++)
     {
       const char *d = c->all_dates->pdata[i];

@@ -91,12 +91,21 @@ nk_tokenize (const char *s, gsize len, NkTok *toks, guint max)
   return n;
 }
 
+/* The first letters of @a and @b are equal, ignoring ASCII case: a cheap test before a
+ * full comparison (these run over word lists for every token). */
+static inline gboolean
+nk_same_first (char a, char b)
+{
+  return (a | 0x20) == (b | 0x20) && g_ascii_isalpha (a);   /* words start with a letter */
+}
+
 static gboolean
 nk_tok_is (const char *s, const NkTok *t, const char *word)
 {
+  if (t->type != TOK_WORD || !nk_same_first (s[t->start], word[0]))
+    return FALSE;
   gsize n = strlen (word);
-  return t->type == TOK_WORD && t->end - t->start == n &&
-         g_ascii_strncasecmp (s + t->start, word, n) == 0;
+  return t->end - t->start == n && g_ascii_strncasecmp (s + t->start, word, n) == 0;
 }
 
 static gboolean
@@ -121,6 +130,8 @@ nk_tok_month (const char *s, const NkTok *t)
     return 0;
   for (int m = 0; m < 12; m++)
     {
+      if (!nk_same_first (s[t->start], nk_months[m][0]))
+        continue;
       gsize full = strlen (nk_months[m]);
       if (n == full && g_ascii_strncasecmp (s + t->start, nk_months[m], n) == 0)
         return m + 1;
@@ -143,6 +154,8 @@ nk_tok_weekday (const char *s, const NkTok *t)
     return FALSE;
   for (guint d = 0; d < G_N_ELEMENTS (days); d++)
     {
+      if (!nk_same_first (s[t->start], days[d][0]))
+        continue;
       if (n == strlen (days[d]) && g_ascii_strncasecmp (s + t->start, days[d], n) == 0)
         return TRUE;
       if ((n == 3 || n == 4) && g_ascii_strncasecmp (s + t->start, days[d], n) == 0)
@@ -645,6 +658,26 @@ nk_meta_line_parse (const char *s, gsize len, NkMetaLine *out)
 
 /* ---- dateline ------------------------------------------------------------------------ */
 
+/* GLib's Unicode predicates with the ASCII case inline (a dateline runs on every
+ * document's first line). */
+static inline gunichar
+nk_char_at (const char *p)
+{
+  return (guchar) *p < 0x80 ? (gunichar) (guchar) *p : g_utf8_get_char (p);
+}
+
+static inline gboolean
+nk_char_isalpha (gunichar c)
+{
+  return c < 0x80 ? g_ascii_isalpha ((char) c) : g_unichar_isalpha (c);
+}
+
+static inline gboolean
+nk_char_isupper (gunichar c)
+{
+  return c < 0x80 ? g_ascii_isupper ((char) c) : g_unichar_isupper (c);
+}
+
 static gboolean
 nk_utf8_is_upper_word (const char *s, gsize len)
 {
@@ -653,10 +686,10 @@ nk_utf8_is_upper_word (const char *s, gsize len)
 
   for (const char *p = s; p < end; p = g_utf8_next_char (p))
     {
-      gunichar c = g_utf8_get_char (p);
-      if (g_unichar_isalpha (c))
+      gunichar c = nk_char_at (p);
+      if (nk_char_isalpha (c))
         {
-          if (!g_unichar_isupper (c))
+          if (!nk_char_isupper (c))
             return FALSE;
           letters++;
         }
@@ -669,13 +702,13 @@ nk_utf8_is_upper_word (const char *s, gsize len)
 static gboolean
 nk_utf8_is_cap_word (const char *s, gsize len)
 {
-  gunichar c = g_utf8_get_char (s);
-  if (!g_unichar_isupper (c))
+  gunichar c = nk_char_at (s);
+  if (!nk_char_isupper (c))
     return FALSE;
   for (const char *p = s; p < s + len; p = g_utf8_next_char (p))
     {
-      gunichar d = g_utf8_get_char (p);
-      if (!g_unichar_isalpha (d) && d != '.' && d != '\'' && d != 0x2019 && d != '-')
+      gunichar d = nk_char_at (p);
+      if (!nk_char_isalpha (d) && d != '.' && d != '\'' && d != 0x2019 && d != '-')
         return FALSE;
     }
   return TRUE;

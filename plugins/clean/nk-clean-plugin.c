@@ -31,6 +31,8 @@ typedef struct {
   gboolean            keep_boilerplate;
   NkCleanDoc          cd;
   GArray             *removed;   /* NkRemoved, reused */
+  GPtrArray          *reasons;   /* the reasons seen (static or interned strings) ... */
+  GPtrArray          *reason_nodes;  /* ... and their sealed JSON string nodes, shared */
 } NkClean;
 
 static const NkConfigKey nk_clean_config[] = {
@@ -165,6 +167,8 @@ nk_clean_create (const NkConfig *config, gpointer shared, GError **error)
   self->keep_boilerplate = nk_config_get_bool (config, "keep_boilerplate");
   nk_clean_doc_init (&self->cd);
   self->removed = g_array_new (FALSE, FALSE, sizeof (NkRemoved));
+  self->reasons = g_ptr_array_new ();
+  self->reason_nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   return self;
 }
 
@@ -175,6 +179,8 @@ nk_clean_free (gpointer data)
 
   nk_clean_doc_clear (&self->cd);
   g_array_unref (self->removed);
+  g_ptr_array_unref (self->reasons);
+  g_ptr_array_unref (self->reason_nodes);
   g_free (self);
 }
 
@@ -251,6 +257,25 @@ nk_removed_cmp (gconstpointer a, gconstpointer b)
   return x->start < y->start ? -1 : x->start > y->start ? 1 : 0;
 }
 
+/* The "reason" value of a meta.removed entry: one sealed node per distinct reason, shared
+ * by reference between entries and documents (a JsonNode's reference count is atomic, and
+ * a sealed node is never written), which saves three allocations per entry. */
+static JsonNode *
+nk_clean_reason_node (NkClean *self, const char *reason)
+{
+  for (guint i = 0; i < self->reasons->len; i++)
+    {
+      const char *seen = self->reasons->pdata[i];
+      if (seen == reason || strcmp (seen, reason) == 0)
+        return json_node_ref (self->reason_nodes->pdata[i]);
+    }
+  JsonNode *node = json_node_init_string (json_node_alloc (), reason);
+  json_node_seal (node);
+  g_ptr_array_add (self->reasons, (gpointer) json_node_get_string (node));
+  g_ptr_array_add (self->reason_nodes, node);
+  return json_node_ref (node);
+}
+
 static void
 nk_clean_set_removed (NkClean *self, NkDocument *doc, const NkHtmlResult *html)
 {
@@ -281,7 +306,7 @@ nk_clean_set_removed (NkClean *self, NkDocument *doc, const NkHtmlResult *html)
       JsonObject *o = json_object_new ();
       json_object_set_int_member (o, "start", (gint64) r->start);
       json_object_set_int_member (o, "end", (gint64) r->end);
-      json_object_set_string_member (o, "reason", r->reason);
+      json_object_set_member (o, "reason", nk_clean_reason_node (self, r->reason));
       json_array_add_object_element (arr, o);
     }
   JsonNode *node = json_node_new (JSON_NODE_ARRAY);
@@ -369,7 +394,13 @@ nk_clean_process (gpointer data, NkDocument *doc, GError **error)
 
   nk_clean_classify (self->rules, &self->opt, &self->cd);
 
-  GString *out = g_string_sized_new (self->cd.buf->len + 1);
+  /* the metadata first: its many small allocations come before the text's large one,
+   * which makes malloc consolidate the chunks other threads freed */
+  nk_clean_apply_meta (doc, &self->cd.meta, html ? &res : NULL);
+  nk_clean_set_removed (self, doc, html ? &res : NULL);
+
+  /* room for every line and its separator: nk_clean_doc_build_text () will not grow it */
+  GString *out = g_string_sized_new (self->cd.buf->len + 2 * self->cd.lines->len + 1);
   nk_clean_doc_build_text (&self->cd, self->keep_boilerplate, out);
   if (out->len == 0 && self->cd.lines->len > 0)
     nk_document_add_warning (doc, "clean: only boilerplate (%u line%s removed), text is empty",
@@ -381,9 +412,6 @@ nk_clean_process (gpointer data, NkDocument *doc, GError **error)
                              self->cd.n_controls, self->cd.n_controls == 1 ? "" : "s");
   gsize out_len = out->len;
   nk_document_take_text (doc, g_string_free (out, FALSE), out_len);
-
-  nk_clean_apply_meta (doc, &self->cd.meta, html ? &res : NULL);
-  nk_clean_set_removed (self, doc, html ? &res : NULL);
   nk_html_result_clear (&res);
   return TRUE;
 }

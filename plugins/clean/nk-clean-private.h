@@ -30,6 +30,7 @@ typedef struct {
   gboolean     allcaps_prefix; /* "EXCLUSIVE: …", "WATCH: …" */
   gboolean     copyright;
   gboolean     nav;           /* "Home | World | Asia": short items between separators */
+  gboolean     triggered;     /* a word names some pattern's trigger (set by the word scan) */
   const char  *hit;           /* reason of the first matching phrase/pattern, or NULL */
   gboolean     good;          /* sure body text */
 } NkCleanFeat;
@@ -56,12 +57,14 @@ const char *nk_clean_rules_match_patterns  (const NkCleanRules *rules,
                                             gsize               len,
                                             const guint32      *ids,
                                             guint               n_ids,
+                                            gboolean            triggered,
                                             gboolean            is_short,
                                             gboolean            final_punct);
 gboolean    nk_clean_rules_find_needle     (const NkCleanRules *rules,
                                             const char         *s,
                                             gsize               len);
 gboolean    nk_clean_rules_has_any_patterns (const NkCleanRules *rules);
+guint32     nk_clean_rules_copyright_id    (const NkCleanRules *rules);
 gboolean    nk_clean_rules_is_finished     (const NkCleanRules *rules);
 
 /* Metadata line parsing (nk-clean-meta.c). */

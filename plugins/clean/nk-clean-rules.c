@@ -42,7 +42,7 @@ typedef struct {
 
 struct _NkCleanRules {
   GHashTable *words;        /* char * -> id, while loading */
-  GArray     *is_stop;      /* guint8 per id (index 0 unused) */
+  GArray     *is_stop;      /* guint8 flags per id (index 0 unused): NK_WORD_STOP, NK_WORD_TRIGGER */
   GArray     *phrases;      /* NkPhrase */
   GArray     *phrase_words; /* guint32 ids */
   GArray     *patterns;     /* NkPattern */
@@ -52,11 +52,16 @@ struct _NkCleanRules {
   guint      *first_start;  /* per id: range in first_list */
   guint      *first_list;
   gboolean    have_any_patterns; /* some pattern applies to every line */
+  guint32     copyright_id; /* the word "copyright" */
   GPtrArray  *needles;      /* substrings that any "any"-scope phrase contains */
   guint       needle_min;   /* Wu-Manber over the needles: shortest length (>= 2) */
   guint8      needle_shift[4096];
   gboolean    finished;
 };
+
+/* Word flags (rules->is_stop). */
+#define NK_WORD_STOP    1   /* a function word */
+#define NK_WORD_TRIGGER 2   /* names a pattern's trigger */
 
 static void nk_byte_class_init (void);
 static guint32 nk_word_id (NkCleanRules *rules, const char *word);
@@ -217,7 +222,7 @@ nk_clean_rules_load_stopwords (NkCleanRules *rules, const char *data, gsize len,
       if (!nk_word_ok (word, name, lineno, error))
         return FALSE;
       guint32 id = nk_word_id (rules, word);   /* may grow is_stop: index afterwards */
-      g_array_index (rules->is_stop, guint8, id) = 1;
+      g_array_index (rules->is_stop, guint8, id) |= NK_WORD_STOP;
     }
   return TRUE;
 }
@@ -380,8 +385,9 @@ nk_clean_rules_add_pattern (NkCleanRules *rules, const char *reason, const char 
             {
               if (p.trigger_ids == NULL)
                 p.trigger_ids = g_array_new (FALSE, FALSE, sizeof (guint32));
-              guint32 id = nk_word_id (rules, t);
+              guint32 id = nk_word_id (rules, t);   /* may grow is_stop: index afterwards */
               g_array_append_val (p.trigger_ids, id);
+              g_array_index (rules->is_stop, guint8, id) |= NK_WORD_TRIGGER;
             }
           else if (t[0] != '\0')
             {
@@ -594,6 +600,7 @@ nk_clean_rules_finish (NkCleanRules *rules, GError **error)
       if (p->scope == NK_CLEAN_SCOPE_ANY && p->trigger_ids == NULL && p->prefixes == NULL)
         rules->have_any_patterns = TRUE;
     }
+  rules->copyright_id = nk_clean_rules_lookup (rules, "copyright", 9);
   rules->finished = TRUE;
   return TRUE;
 }
@@ -632,6 +639,9 @@ enum {
 };
 
 static guint8 nk_byte_class[256];
+/* A byte that continues a word (letter, digit, non-ASCII letter byte), lower-cased; 0 for
+ * any other byte. */
+static guint8 nk_word_fold[256];
 
 static void
 nk_byte_class_init (void)
@@ -647,67 +657,87 @@ nk_byte_class_init (void)
       else if (c == 0xE2) k = NK_BC_E2;
       else if (c >= 0xC3 && c <= 0xF4) k = NK_BC_LEAD;
       nk_byte_class[c] = k;
+      nk_word_fold[c] = k == NK_BC_UPPER ? (guint8) (c | 0x20) :
+                        (k == NK_BC_LOWER || k == NK_BC_DIGIT || k == NK_BC_LEAD ||
+                         k == NK_BC_CONT) ? (guint8) c : 0;
     }
 }
 
+/* An inner apostrophe at @i: ' or ’ between a word and a letter. Returns its byte length,
+ * or 0. */
+static inline gsize
+nk_inner_apostrophe (const guchar *p, gsize i, gsize len)
+{
+  guint8 k = nk_byte_class[p[i]];
+
+  if (k == NK_BC_APOS && i + 1 < len &&
+      (nk_byte_class[p[i + 1]] == NK_BC_LOWER || nk_byte_class[p[i + 1]] == NK_BC_UPPER))
+    return 1;
+  if (k == NK_BC_E2 && i + 3 < len && p[i + 1] == 0x80 && p[i + 2] == 0x99 &&
+      (nk_byte_class[p[i + 3]] == NK_BC_LOWER || nk_byte_class[p[i + 3]] == NK_BC_UPPER))
+    return 3;
+  return 0;
+}
+
 /* Words: runs of ASCII letters/digits and non-ASCII letters, with inner apostrophes (' or
- * ’, folded to '); ASCII is lower-cased for lookup. Fills the counts of @f and keeps up to NK_LINE_MAX_IDS word ids. One pass, no allocation. */
+ * ’, folded to '); ASCII is lower-cased for lookup. Fills the counts of @f (and whether a
+ * pattern's trigger word occurs) and keeps up to NK_LINE_MAX_IDS word ids. One pass, no
+ * allocation. */
 guint
 nk_clean_rules_scan_words (const NkCleanRules *rules, const char *s, gsize len,
                            NkCleanFeat *f, guint32 *ids)
 {
   const guchar *p = (const guchar *) s;
-  char w[NK_WORD_MAX];
+  const guint8 *flags = (const guint8 *) (const void *) rules->is_stop->data;
+  /* bytes past NK_WORD_MAX wrap around harmlessly: such a word is never looked up */
+  char w[32];
+  G_STATIC_ASSERT (NK_WORD_MAX <= sizeof w);
   guint n_ids = 0;
   gsize i = 0;
 
   while (i < len)
     {
       guint8 k = nk_byte_class[p[i]];
-      if (k == NK_BC_SEP || k == NK_BC_CONT || k == NK_BC_APOS || k == NK_BC_E2)
+      /* a word starts with a letter, a digit or a non-ASCII lead byte */
+      if (k != NK_BC_LOWER && k != NK_BC_UPPER && k != NK_BC_DIGIT && k != NK_BC_LEAD)
         {
           i++;
           continue;
         }
-      gsize n = 0;
+      gsize n = 0, apos;
       guint32 h = 2166136261u;
-      while (i < len)
+      do
         {
-          guchar c = p[i];
-          k = nk_byte_class[c];
-          if (k == NK_BC_LOWER || k == NK_BC_UPPER || k == NK_BC_DIGIT || k == NK_BC_LEAD ||
-              (k == NK_BC_CONT && n > 0))
+          guchar c;
+          while (i < len && (c = nk_word_fold[p[i]]) != 0)
             {
-              if (k == NK_BC_UPPER)
-                c |= 0x20;
-              if (n < NK_WORD_MAX)
-                w[n] = (char) c;
-              n++;
+              w[n++ & 31] = (char) c;
               h = (h ^ c) * 16777619u;
               i++;
             }
-          else if ((k == NK_BC_APOS && i + 1 < len && nk_byte_class[p[i + 1]] <= NK_BC_UPPER &&
-                    nk_byte_class[p[i + 1]] != NK_BC_SEP) ||
-                   (k == NK_BC_E2 && i + 3 < len && p[i + 1] == 0x80 && p[i + 2] == 0x99 &&
-                    (nk_byte_class[p[i + 3]] == NK_BC_LOWER ||
-                     nk_byte_class[p[i + 3]] == NK_BC_UPPER)))
+          apos = i < len ? nk_inner_apostrophe (p, i, len) : 0;
+          if (apos > 0)
             {
-              if (n < NK_WORD_MAX)
-                w[n] = '\'';
-              n++;
+              w[n++ & 31] = '\'';
               h = (h ^ (guchar) '\'') * 16777619u;
-              i += k == NK_BC_APOS ? 1 : 3;
+              i += apos;
             }
-          else
-            break;
         }
+      while (apos > 0);
       f->words++;
       guint32 id = n < NK_WORD_MAX ? nk_lookup_hashed (rules, w, n, h) : 0;
-      f->stops += g_array_index (rules->is_stop, guint8, id);
+      f->stops += flags[id] & NK_WORD_STOP;
+      f->triggered |= (flags[id] & NK_WORD_TRIGGER) != 0;
       if (n_ids < NK_LINE_MAX_IDS)
         ids[n_ids++] = id;
     }
   return n_ids;
+}
+
+guint32
+nk_clean_rules_copyright_id (const NkCleanRules *rules)
+{
+  return rules->copyright_id;
 }
 
 const char *
@@ -735,13 +765,14 @@ nk_clean_rules_match_phrases (const NkCleanRules *rules, const guint32 *ids, gui
   return NULL;
 }
 
+/* @triggered: some word of the line is a trigger of some pattern (most lines have none). */
 static gboolean
 nk_pattern_triggered (const NkPattern *p, const char *s, gsize len, const guint32 *ids,
-                      guint n_ids)
+                      guint n_ids, gboolean triggered)
 {
   if (p->trigger_ids == NULL && p->prefixes == NULL)
     return TRUE;
-  for (guint k = 0; p->trigger_ids != NULL && k < p->trigger_ids->len; k++)
+  for (guint k = 0; triggered && p->trigger_ids != NULL && k < p->trigger_ids->len; k++)
     {
       guint32 t = g_array_index (p->trigger_ids, guint32, k);
       for (guint i = 0; i < n_ids; i++)
@@ -750,8 +781,11 @@ nk_pattern_triggered (const NkPattern *p, const char *s, gsize len, const guint3
     }
   for (guint k = 0; p->prefixes != NULL && p->prefixes[k] != NULL; k++)
     {
-      gsize n = strlen (p->prefixes[k]);
-      if (len >= n && g_ascii_strncasecmp (s, p->prefixes[k], n) == 0)
+      const char *pre = p->prefixes[k];   /* lower case */
+      if (len == 0 || (g_ascii_isupper (s[0]) ? s[0] | 0x20 : s[0]) != pre[0])
+        continue;
+      gsize n = strlen (pre);
+      if (len >= n && g_ascii_strncasecmp (s, pre, n) == 0)
         return TRUE;
     }
   return FALSE;
@@ -760,8 +794,8 @@ nk_pattern_triggered (const NkPattern *p, const char *s, gsize len, const guint3
 /* @ids is NULL when the line was not scanned: only untriggered patterns can run then. */
 const char *
 nk_clean_rules_match_patterns (const NkCleanRules *rules, const char *s, gsize len,
-                               const guint32 *ids, guint n_ids, gboolean is_short,
-                               gboolean final_punct)
+                               const guint32 *ids, guint n_ids, gboolean triggered,
+                               gboolean is_short, gboolean final_punct)
 {
   for (guint i = 0; i < rules->patterns->len; i++)
     {
@@ -770,7 +804,7 @@ nk_clean_rules_match_patterns (const NkCleanRules *rules, const char *s, gsize l
         continue;
       if (ids == NULL && (p->trigger_ids != NULL || p->prefixes != NULL))
         continue;
-      if (ids != NULL && !nk_pattern_triggered (p, s, len, ids, n_ids))
+      if (ids != NULL && !nk_pattern_triggered (p, s, len, ids, n_ids, triggered))
         continue;
       if (g_regex_match_full (p->re, s, len, 0, 0, NULL, NULL))
         return p->reason;

@@ -9,6 +9,9 @@
 #define G_LOG_DOMAIN "nk-clean"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "nk-clean-lines.h"
 #include "nk-clean-private.h"
@@ -205,10 +208,11 @@ nk_chunk_plain (const guchar *p, gboolean after_space, guint *spaces)
 
 /* Appends the normalised form of one raw line to cd->buf and counts its characters and
  * spaces. Writes straight into the buffer; whitespace runs become one space, trimmed at
- * both ends. Runs of plain ASCII are copied 8 bytes at a time. */
+ * both ends. Runs of plain ASCII are copied 8 bytes at a time. This is the general path:
+ * the lines nk_line_is_normal() accepts are copied as they are. */
 static gsize
-nk_clean_normalise_append (NkCleanDoc *cd, const char *bytes, gsize len,
-                           guint *n_chars, guint *n_spaces)
+nk_normalise_general (NkCleanDoc *cd, const char *bytes, gsize len,
+                      guint *n_chars, guint *n_spaces)
 {
   GString *buf = cd->buf;
   const guchar *p = (const guchar *) bytes, *end = p + len;
@@ -315,6 +319,165 @@ nk_clean_normalise_append (NkCleanDoc *cd, const char *bytes, gsize len,
   return buf->len - start;
 }
 
+/* A character of a normal line that is neither ASCII nor to be changed: valid, not a space
+ * or C1 control, not dropped, and certainly NFC. Returns its byte length, or 0. */
+static inline gsize
+nk_verbatim_char (const guchar *p, gsize avail)
+{
+  gunichar c = 0;
+  gboolean valid = TRUE;
+  gsize n;
+
+  /* Latin-1 and Latin Extended (C2..DF) and general punctuation (E2): decoded inline;
+   * E2 with two continuation bytes is always a valid sequence */
+  if (p[0] >= 0xC2 && p[0] <= 0xDF && avail >= 2 && (p[1] & 0xC0) == 0x80)
+    {
+      c = ((gunichar) (p[0] & 0x1F) << 6) | (p[1] & 0x3F);
+      n = 2;
+    }
+  else if (p[0] == 0xE2 && avail >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80)
+    {
+      c = 0x2000 | ((gunichar) (p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+      n = 3;
+    }
+  else
+    n = nk_utf8_decode (p, avail, &c, &valid);
+
+  if (!valid || c <= 0x9F || nk_is_space_cp (c) || nk_is_dropped_cp (c) ||
+      !nk_is_nfc_safe_cp (c))
+    return 0;
+  return n;
+}
+
+static inline guint
+nk_popcount32 (guint32 x)
+{
+  x = x - ((x >> 1) & 0x55555555u);
+  x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+  return (((x + (x >> 4)) & 0x0F0F0F0Fu) * 0x01010101u) >> 24;
+}
+
+#ifdef __SSE2__
+/* Adds the per-byte counters of @acc to @total. */
+static inline void
+nk_sum_bytes (__m128i acc, guint *total)
+{
+  __m128i s = _mm_sad_epu8 (acc, _mm_setzero_si128 ());
+  *total += (guint) _mm_cvtsi128_si32 (s) + (guint) _mm_extract_epi16 (s, 4);
+}
+
+/* Skips the longest prefix of @p made of whole 16-byte blocks of printable ASCII without a
+ * double space (reading one byte past each block, so it stops 17 bytes before @end) and
+ * adds its spaces; stops at the first byte that needs a look (non-ASCII, control, DEL, the
+ * first of two spaces). About one instruction per byte: most of a line goes here. */
+static const guchar *
+nk_skip_plain (const guchar *p, const guchar *end, guint *spaces)
+{
+  const __m128i sp = _mm_set1_epi8 (' '), lo = _mm_set1_epi8 (0x20), del = _mm_set1_epi8 (0x7F);
+  __m128i acc = _mm_setzero_si128 ();   /* spaces per byte lane, flushed before it wraps */
+  guint blocks = 0;
+
+  while (end - p >= 17)
+    {
+      __m128i v = _mm_loadu_si128 ((const __m128i *) (const void *) p);
+      __m128i next = _mm_loadu_si128 ((const __m128i *) (const void *) (p + 1));
+      __m128i is_sp = _mm_cmpeq_epi8 (v, sp);
+      /* signed compare: bytes >= 0x80 are negative, so this catches them with the C0 range */
+      __m128i bad = _mm_or_si128 (_mm_or_si128 (_mm_cmplt_epi8 (v, lo), _mm_cmpeq_epi8 (v, del)),
+                                  _mm_and_si128 (is_sp, _mm_cmpeq_epi8 (next, sp)));
+      guint32 stop = (guint32) _mm_movemask_epi8 (bad);
+
+      if (stop != 0)
+        {
+          guint k = (guint) g_bit_nth_lsf (stop, -1);   /* the first byte to look at */
+          guint32 spm = (guint32) _mm_movemask_epi8 (is_sp);
+          *spaces += nk_popcount32 (spm & ((1u << k) - 1));
+          p += k;
+          break;
+        }
+      acc = _mm_sub_epi8 (acc, is_sp);   /* is_sp is -1 per space */
+      p += 16;
+      if (++blocks == 255)
+        {
+          nk_sum_bytes (acc, spaces);
+          acc = _mm_setzero_si128 ();
+          blocks = 0;
+        }
+    }
+  nk_sum_bytes (acc, spaces);
+  return p;
+}
+#endif
+
+/* Whether a raw line is already normal — printable ASCII and verbatim characters, single
+ * spaces, none at either end — which is what nearly every line of clean text is. Sets its
+ * character and space counts. */
+static gboolean
+nk_line_is_normal (const char *bytes, gsize len, guint *n_chars, guint *n_spaces)
+{
+  const guchar *p = (const guchar *) bytes, *end = p + len;
+  guint spaces = 0;
+  gsize extra = 0;
+
+  if (len == 0)
+    {
+      *n_chars = *n_spaces = 0;
+      return TRUE;
+    }
+  if (p[0] == ' ' || end[-1] == ' ')
+    return FALSE;
+  while (p < end)
+    {
+#ifdef __SSE2__
+      if (end - p >= 17)
+        p = nk_skip_plain (p, end, &spaces);   /* stops before the end */
+#endif
+      guchar b = *p;
+      if (b == ' ')
+        {
+          /* neither the first nor the last byte (those are not spaces), so both
+           * neighbours exist */
+          if (p[1] == ' ' || p[-1] == ' ')
+            return FALSE;
+          spaces++;
+          p++;
+        }
+      else if (b > 0x20 && b < 0x7F)
+        p++;
+      else if (b < 0x80)
+        return FALSE;   /* control or other whitespace */
+      else
+        {
+          gsize n = nk_verbatim_char (p, end - p);
+          if (n == 0)
+            return FALSE;
+          extra += n - 1;
+          p += n;
+        }
+    }
+  *n_chars = (guint) (len - extra);
+  *n_spaces = spaces;
+  return TRUE;
+}
+
+/* Appends the normalised form of one raw line to cd->buf; returns its length. */
+static gsize
+nk_clean_normalise_append (NkCleanDoc *cd, const char *bytes, gsize len,
+                           guint *n_chars, guint *n_spaces)
+{
+  GString *buf = cd->buf;
+
+  if (!nk_line_is_normal (bytes, len, n_chars, n_spaces))
+    return nk_normalise_general (cd, bytes, len, n_chars, n_spaces);
+  gsize start = buf->len;
+  if (start + len >= buf->allocated_len)
+    g_string_set_size (buf, start + len);   /* grows the buffer (and sets the length) */
+  memcpy (buf->str + start, bytes, len);
+  buf->len = start + len;
+  buf->str[buf->len] = '\0';
+  return len;
+}
+
 void
 nk_clean_doc_paragraph_break (NkCleanDoc *cd)
 {
@@ -355,7 +518,9 @@ nk_clean_doc_add_line (NkCleanDoc *cd,
     .cls = NK_CLEAN_BODY,
     .reason = NULL,
   };
-  g_array_append_val (cd->lines, line);
+  guint n_lines = cd->lines->len;
+  g_array_set_size (cd->lines, n_lines + 1);   /* cheaper than an append of one */
+  g_array_index (cd->lines, NkCleanLine, n_lines) = line;
   cd->para_open = TRUE;
 }
 
@@ -364,12 +529,14 @@ void
 nk_clean_doc_add_raw_text (NkCleanDoc *cd, const char *raw, gsize len)
 {
   gsize pos = 0;
+  /* most text has no \r at all: then one search for it is enough */
+  gboolean has_cr = memchr (raw, '\r', len) != NULL;
 
   while (pos < len)
     {
       const char *nl = memchr (raw + pos, '\n', len - pos);
       gsize end = nl != NULL ? (gsize) (nl - raw) : len;
-      const char *cr = memchr (raw + pos, '\r', end - pos);
+      const char *cr = has_cr ? memchr (raw + pos, '\r', end - pos) : NULL;
       gsize next;
 
       if (cr != NULL && (gsize) (cr - raw) + 1 < end)
@@ -384,7 +551,10 @@ nk_clean_doc_add_raw_text (NkCleanDoc *cd, const char *raw, gsize len)
           if (end > pos && raw[end - 1] == '\r')
             end--;
         }
-      nk_clean_doc_add_line (cd, raw + pos, end - pos, pos, end, 0, 0);
+      if (end == pos)
+        nk_clean_doc_paragraph_break (cd);   /* what nk_clean_doc_add_line () does with it */
+      else
+        nk_clean_doc_add_line (cd, raw + pos, end - pos, pos, end, 0, 0);
       pos = next;
     }
 }
@@ -392,19 +562,32 @@ nk_clean_doc_add_raw_text (NkCleanDoc *cd, const char *raw, gsize len)
 void
 nk_clean_doc_build_text (const NkCleanDoc *cd, gboolean keep_boilerplate, GString *out)
 {
+  const NkCleanLine *lines = (const NkCleanLine *) (const void *) cd->lines->data;
+  gsize need = 0, at = out->len;
   gboolean first = TRUE;
   guint last_para = 0;
 
+  /* the exact size first, then plain copies into the reserved buffer */
+  for (guint i = 0; i < cd->lines->len; i++)
+    if (lines[i].cls == NK_CLEAN_BODY || keep_boilerplate)
+      need += lines[i].text_len + 2;
+  g_string_set_size (out, at + need);
   for (guint i = 0; i < cd->lines->len; i++)
     {
-      const NkCleanLine *line = &g_array_index (cd->lines, NkCleanLine, i);
+      const NkCleanLine *line = &lines[i];
 
       if (line->cls != NK_CLEAN_BODY && !keep_boilerplate)
         continue;
       if (!first)
-        g_string_append (out, line->para == last_para ? "\n" : "\n\n");
-      g_string_append_len (out, nk_clean_line_text (cd, line), line->text_len);
+        {
+          out->str[at++] = '\n';
+          if (line->para != last_para)
+            out->str[at++] = '\n';
+        }
+      memcpy (out->str + at, nk_clean_line_text (cd, line), line->text_len);
+      at += line->text_len;
       first = FALSE;
       last_para = line->para;
     }
+  g_string_truncate (out, at);
 }

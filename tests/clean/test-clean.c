@@ -490,6 +490,97 @@ test_text_all_invalid (void)
   g_free (raw);
 }
 
+/* Normalisation cases: most lines take a copy-as-is fast path, the rest the general one;
+ * both must agree. Each case also runs behind 1..40 bytes of ASCII so that every byte of
+ * it falls at every position of the 16-byte blocks the fast path checks at once. */
+static const struct { const char *raw, *norm; } nk_norm_cases[] = {
+  { "plain ascii words only", "plain ascii words only" },
+  { "two  spaces here", "two spaces here" },
+  { "tab\there and\v\fthere", "tab here and there" },
+  { "   leading and trailing   ", "leading and trailing" },
+  { "curly \xE2\x80\x9Cquotes\xE2\x80\x9D and \xE2\x80\x94 dashes\xE2\x80\xA6", "curly \xE2\x80\x9Cquotes\xE2\x80\x9D and \xE2\x80\x94 dashes\xE2\x80\xA6" },
+  { "Latin-1 caf\xC3\xA9 \xC2\xA9 2019 na\xC3\xAFve \xC3\xB6", "Latin-1 caf\xC3\xA9 \xC2\xA9 2019 na\xC3\xAFve \xC3\xB6" },
+  { "no\xC2\xA0" "break and\xE2\x80\x89thin\xE2\x80\xAFspaces", "no break and thin spaces" },
+  { "zero\xE2\x80\x8Bwidth soft\xC2\xADhyphen word\xE2\x81\xA0joiner", "zerowidth softhyphen wordjoiner" },
+  { "C1\xC2\x85next\xC2\x9D" "control", "C1 next control" },
+  { "combining e\xCC\x81 accent", "combining \xC3\xA9 accent" },
+  { "Hangul \xE1\x84\x80\xE1\x85\xA1 jamo", "Hangul \xEA\xB0\x80 jamo" },
+  { "invalid \xFF byte and \xE2\x80 cut", "invalid \xEF\xBF\xBD byte and \xEF\xBF\xBD cut" },
+  { "overlong \xC0\xAF and surrogate \xED\xA0\x80", "overlong \xEF\xBF\xBD\xEF\xBF\xBD and surrogate \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" },
+  { "del\x7F" "char and nul\x01", "del char and nul" },
+  { "sixteen bytes ab  x", "sixteen bytes ab x" },
+  { "0123456789abcde  after", "0123456789abcde after" },
+  { "0123456789abcdef  after", "0123456789abcdef after" },
+  { "CJK \xE4\xB8\xAD\xE6\x96\x87 and emoji \xF0\x9F\x98\x80 end", "CJK \xE4\xB8\xAD\xE6\x96\x87 and emoji \xF0\x9F\x98\x80 end" },
+  { " \xE2\x80\x83 ", "" },
+};
+
+static void
+test_text_normalise_cases (void)
+{
+  NkCleanDoc cd;
+  guint failures = 0;
+
+  nk_clean_doc_init (&cd);
+  for (guint i = 0; i < G_N_ELEMENTS (nk_norm_cases); i++)
+    for (guint pad = 0; pad <= 40; pad++)
+      {
+        g_autoptr (GString) raw = g_string_new (NULL);
+        g_autoptr (GString) want = g_string_new (NULL);
+
+        if (pad > 0)
+          {
+            for (guint k = 0; k < pad; k++)
+              g_string_append_c (raw, 'a' + k % 26);
+            g_string_append (want, raw->str);
+            g_string_append_c (raw, ' ');
+            if (nk_norm_cases[i].norm[0] != '\0')
+              g_string_append_c (want, ' ');
+          }
+        g_string_append (raw, nk_norm_cases[i].raw);
+        g_string_append (want, nk_norm_cases[i].norm);
+
+        nk_clean_doc_reset (&cd);
+        nk_clean_doc_add_raw_text (&cd, raw->str, raw->len);
+        const NkCleanLine *line = cd.lines->len == 1 ? &g_array_index (cd.lines, NkCleanLine, 0) : NULL;
+        gsize got_len = line != NULL ? line->text_len : 0;
+        const char *got = line != NULL ? nk_clean_line_text (&cd, line) : "";
+        guint spaces = 0;
+        for (gsize k = 0; k < want->len; k++)
+          spaces += want->str[k] == ' ';
+        if (want->len == 0 ? cd.lines->len != 0 :
+            (line == NULL || got_len != want->len || memcmp (got, want->str, want->len) != 0 ||
+             line->n_chars != (guint) g_utf8_strlen (want->str, want->len) ||
+             line->n_spaces != spaces))
+          {
+            g_test_message ("normalise case %u (pad %u): got “%.*s” (%u chars, %u spaces), "
+                            "want “%s”", i, pad, (int) got_len, got,
+                            line ? line->n_chars : 0, line ? line->n_spaces : 0, want->str);
+            failures++;
+          }
+      }
+  nk_clean_doc_clear (&cd);
+  g_assert_cmpuint (failures, ==, 0);
+}
+
+/* Many plain lines: the copy-as-is path must grow the shared buffer correctly. */
+static void
+test_text_many_plain_lines (void)
+{
+  g_autoptr (GString) raw = g_string_new (NULL);
+  NkCleanDoc cd;
+
+  for (guint i = 0; i < 2000; i++)
+    g_string_append_printf (raw, "%sLine %u of the growth test has plain words in it, and more words.",
+                            i > 0 ? "\n\n" : "", i);
+  nk_clean_doc_init (&cd);
+  nk_clean_text (&cd, raw->str, raw->len);
+  g_assert_cmpuint (cd.lines->len, ==, 2000);
+  g_autofree char *kept = nk_build (&cd, TRUE);
+  g_assert_cmpstr (kept, ==, raw->str);
+  nk_clean_doc_clear (&cd);
+}
+
 static void
 test_text_keep_boilerplate (void)
 {
@@ -1043,6 +1134,8 @@ main (int argc, char **argv)
   g_test_add_func ("/clean/text/long-line", test_text_long_line);
   g_test_add_func ("/clean/text/all-invalid", test_text_all_invalid);
   g_test_add_func ("/clean/text/keep-boilerplate", test_text_keep_boilerplate);
+  g_test_add_func ("/clean/text/normalise-cases", test_text_normalise_cases);
+  g_test_add_func ("/clean/text/many-plain-lines", test_text_many_plain_lines);
 #ifndef NK_CLEAN_ENGINE_ONLY
   nk_clean_stage_add_tests ();
 #endif
