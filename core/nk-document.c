@@ -11,6 +11,7 @@
 
 #include "nkpipe.h"
 #include "nk-document-private.h"
+#include "nk-json-private.h"
 
 #include <string.h>
 
@@ -98,7 +99,8 @@ struct _NkDocument {
   char      *text;
   gsize      text_len;
   GPtrArray *meta_keys;    /* char * */
-  GPtrArray *meta_values;  /* JsonNode * */
+  GPtrArray *meta_values;  /* JsonNode *, or NULL until a raw value is first parsed */
+  GPtrArray *meta_raw;     /* NkRawJson * written by a stage, or NULL */
   GPtrArray *warnings;     /* char * */
   GPtrArray *layers;       /* NkLayer * */
   gint64     seq;
@@ -363,6 +365,30 @@ NK_LAYER_GETTER (nk_layer_get_json, JsonNode *, NK_ATTR_JSON, json, NULL)
 
 /* ---- documents --------------------------------------------------------------------- */
 
+static void
+nk_node_unref0 (gpointer node)
+{
+  if (node)
+    json_node_unref (node);
+}
+
+typedef struct {
+  char  *str;
+  gsize  len;
+} NkRawJson;
+
+static void
+nk_raw_json_free0 (gpointer data)
+{
+  NkRawJson *raw = data;
+
+  if (raw)
+    {
+      g_free (raw->str);
+      g_free (raw);
+    }
+}
+
 NkDocument *
 nk_document_new (const char *id, const char *source, NkFormat format)
 {
@@ -374,7 +400,8 @@ nk_document_new (const char *id, const char *source, NkFormat format)
   doc->format = format;
   doc->text = g_strdup ("");
   doc->meta_keys = g_ptr_array_new_with_free_func (g_free);
-  doc->meta_values = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  doc->meta_values = g_ptr_array_new_with_free_func (nk_node_unref0);
+  doc->meta_raw = g_ptr_array_new_with_free_func (nk_raw_json_free0);
   doc->warnings = g_ptr_array_new_with_free_func (g_free);
   doc->layers = g_ptr_array_new_with_free_func ((GDestroyNotify) nk_layer_free);
   return doc;
@@ -391,6 +418,7 @@ nk_document_free (NkDocument *doc)
   g_free (doc->text);
   g_ptr_array_unref (doc->meta_keys);
   g_ptr_array_unref (doc->meta_values);
+  g_ptr_array_unref (doc->meta_raw);
   g_ptr_array_unref (doc->warnings);
   g_ptr_array_unref (doc->layers);
   g_free (doc);
@@ -485,23 +513,92 @@ nk_document_meta_index (const NkDocument *doc, const char *key)
   return -1;
 }
 
+static void nk_document_put_meta (NkDocument *doc, const char *key, JsonNode *value,
+                                  gpointer raw);
+
 void
 nk_document_take_meta (NkDocument *doc, const char *key, JsonNode *value)
 {
-  int i;
-
   g_return_if_fail (key != NULL);
   if (value == NULL)
     value = json_node_new (JSON_NODE_NULL);
-  i = nk_document_meta_index (doc, key);
+  nk_document_put_meta (doc, key, value, NULL);
+}
+
+/* Sets @key to a node or to raw JSON text (exactly one of them). */
+static void
+nk_document_put_meta (NkDocument *doc, const char *key, JsonNode *value, gpointer raw)
+{
+  int i = nk_document_meta_index (doc, key);
+
   if (i >= 0)
     {
-      json_node_unref (g_ptr_array_index (doc->meta_values, i));
+      nk_node_unref0 (g_ptr_array_index (doc->meta_values, i));
+      nk_raw_json_free0 (g_ptr_array_index (doc->meta_raw, i));
       g_ptr_array_index (doc->meta_values, i) = value;
+      g_ptr_array_index (doc->meta_raw, i) = raw;
       return;
     }
   g_ptr_array_add (doc->meta_keys, g_strdup (key));
   g_ptr_array_add (doc->meta_values, value);
+  g_ptr_array_add (doc->meta_raw, raw);
+}
+
+/**
+ * nk_document_take_meta_json:
+ * @json: (transfer full): one JSON value as text (g_malloc'd, NUL at @len), e.g. written with
+ *   the nk_json_append_* writer
+ *
+ * Sets @key to a value a stage serialised itself: the exporter copies the text as is, which
+ * for large per-document values (lists of removed ranges, entity tables) costs far less than
+ * a tree of JsonNodes. nk_document_get_meta () parses it on first use.
+ */
+void
+nk_document_take_meta_json (NkDocument *doc, const char *key, char *json, gsize len)
+{
+  NkRawJson *raw;
+
+  g_return_if_fail (key != NULL && json != NULL && json[len] == '\0');
+  raw = g_new (NkRawJson, 1);
+  raw->str = json;
+  raw->len = len;
+  nk_document_put_meta (doc, key, NULL, raw);
+}
+
+/* The raw JSON text of meta entry @i, or NULL when it is held as a node. */
+const char *
+nk_document_get_nth_meta_json (const NkDocument *doc, guint i, gsize *len)
+{
+  NkRawJson *raw;
+
+  g_return_val_if_fail (i < doc->meta_keys->len, NULL);
+  raw = g_ptr_array_index (doc->meta_raw, i);
+  if (raw && len)
+    *len = raw->len;
+  return raw ? raw->str : NULL;
+}
+
+static JsonNode *
+nk_document_meta_node (const NkDocument *doc, guint i)
+{
+  JsonNode *node = g_ptr_array_index (doc->meta_values, i);
+  NkRawJson *raw = g_ptr_array_index (doc->meta_raw, i);
+
+  if (node == NULL && raw)
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* Parsed lazily; a document is only ever used by one thread at a time. */
+      node = nk_json_parse_document (raw->str, raw->len, g_ptr_array_index (doc->meta_keys, i), &error);
+      if (node == NULL)
+        {
+          g_critical ("meta.%s holds invalid JSON: %s", (char *) g_ptr_array_index (doc->meta_keys, i),
+                      error->message);
+          node = json_node_new (JSON_NODE_NULL);
+        }
+      g_ptr_array_index (doc->meta_values, i) = node;
+    }
+  return node;
 }
 
 void
@@ -519,7 +616,7 @@ nk_document_get_meta (const NkDocument *doc, const char *key)
 {
   int i = nk_document_meta_index (doc, key);
 
-  return i < 0 ? NULL : g_ptr_array_index (doc->meta_values, i);
+  return i < 0 ? NULL : nk_document_meta_node (doc, (guint) i);
 }
 
 const char *
@@ -543,7 +640,7 @@ nk_document_get_nth_meta (const NkDocument *doc, guint i, JsonNode **value)
 {
   g_return_val_if_fail (i < doc->meta_keys->len, NULL);
   if (value)
-    *value = g_ptr_array_index (doc->meta_values, i);
+    *value = nk_document_meta_node (doc, i);
   return g_ptr_array_index (doc->meta_keys, i);
 }
 

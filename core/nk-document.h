@@ -131,6 +131,13 @@ void          nk_document_take_meta       (NkDocument *doc,
                                            JsonNode   *value);
 JsonNode     *nk_document_get_meta        (const NkDocument *doc,
                                            const char       *key);
+void          nk_document_take_meta_json  (NkDocument *doc,
+                                           const char *key,
+                                           char       *json,
+                                           gsize       len);
+const char   *nk_document_get_nth_meta_json (const NkDocument *doc,
+                                             guint             i,
+                                             gsize            *len);
 guint         nk_document_get_n_meta      (const NkDocument *doc);
 const char   *nk_document_get_nth_meta    (const NkDocument *doc,
                                            guint             i,

@@ -31,8 +31,6 @@ typedef struct {
   gboolean            keep_boilerplate;
   NkCleanDoc          cd;
   GArray             *removed;   /* NkRemoved, reused */
-  GPtrArray          *reasons;   /* the reasons seen (static or interned strings) ... */
-  GPtrArray          *reason_nodes;  /* ... and their sealed JSON string nodes, shared */
 } NkClean;
 
 static const NkConfigKey nk_clean_config[] = {
@@ -167,8 +165,6 @@ nk_clean_create (const NkConfig *config, gpointer shared, GError **error)
   self->keep_boilerplate = nk_config_get_bool (config, "keep_boilerplate");
   nk_clean_doc_init (&self->cd);
   self->removed = g_array_new (FALSE, FALSE, sizeof (NkRemoved));
-  self->reasons = g_ptr_array_new ();
-  self->reason_nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   return self;
 }
 
@@ -179,8 +175,6 @@ nk_clean_free (gpointer data)
 
   nk_clean_doc_clear (&self->cd);
   g_array_unref (self->removed);
-  g_ptr_array_unref (self->reasons);
-  g_ptr_array_unref (self->reason_nodes);
   g_free (self);
 }
 
@@ -257,25 +251,6 @@ nk_removed_cmp (gconstpointer a, gconstpointer b)
   return x->start < y->start ? -1 : x->start > y->start ? 1 : 0;
 }
 
-/* The "reason" value of a meta.removed entry: one sealed node per distinct reason, shared
- * by reference between entries and documents (a JsonNode's reference count is atomic, and
- * a sealed node is never written), which saves three allocations per entry. */
-static JsonNode *
-nk_clean_reason_node (NkClean *self, const char *reason)
-{
-  for (guint i = 0; i < self->reasons->len; i++)
-    {
-      const char *seen = self->reasons->pdata[i];
-      if (seen == reason || strcmp (seen, reason) == 0)
-        return json_node_ref (self->reason_nodes->pdata[i]);
-    }
-  JsonNode *node = json_node_init_string (json_node_alloc (), reason);
-  json_node_seal (node);
-  g_ptr_array_add (self->reasons, (gpointer) json_node_get_string (node));
-  g_ptr_array_add (self->reason_nodes, node);
-  return json_node_ref (node);
-}
-
 static void
 nk_clean_set_removed (NkClean *self, NkDocument *doc, const NkHtmlResult *html)
 {
@@ -299,19 +274,23 @@ nk_clean_set_removed (NkClean *self, NkDocument *doc, const NkHtmlResult *html)
   if (html != NULL)
     g_array_sort (removed, nk_removed_cmp);
 
-  JsonArray *arr = json_array_sized_new (removed->len);
+  /* Written as JSON text with the streaming writer: no node tree per entry. */
+  GString *json = g_string_sized_new (removed->len * 48 + 2);
+  nk_buf_append_c (json, '[');
   for (guint i = 0; i < removed->len; i++)
     {
       const NkRemoved *r = &g_array_index (removed, NkRemoved, i);
-      JsonObject *o = json_object_new ();
-      json_object_set_int_member (o, "start", (gint64) r->start);
-      json_object_set_int_member (o, "end", (gint64) r->end);
-      json_object_set_member (o, "reason", nk_clean_reason_node (self, r->reason));
-      json_array_add_object_element (arr, o);
+      nk_buf_append (json, i ? ",{\"start\":" : "{\"start\":", i ? 10 : 9);
+      nk_json_append_int (json, (gint64) r->start);
+      nk_buf_append (json, ",\"end\":", 7);
+      nk_json_append_int (json, (gint64) r->end);
+      nk_buf_append (json, ",\"reason\":", 10);
+      nk_json_append_string (json, r->reason, -1);
+      nk_buf_append_c (json, '}');
     }
-  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
-  json_node_take_array (node, arr);
-  nk_document_take_meta (doc, "removed", node);
+  nk_buf_append_c (json, ']');
+  gsize len = json->len;
+  nk_document_take_meta_json (doc, "removed", g_string_free (json, FALSE), len);
 }
 
 /* ---- process ---------------------------------------------------------------------------- */

@@ -245,13 +245,22 @@ nk_export_meta (NkExport *self, NkDocument *doc)
   for (guint i = 0; i < n; i++)
     {
       JsonNode *value;
-      const char *key = nk_document_get_nth_meta (doc, i, &value);
+      const char *key = nk_document_get_nth_meta (doc, i, NULL);
+      gsize raw_len = 0;
+      const char *raw;
 
       if (g_strv_contains (nk_document_standard_meta, key))
         continue;
       nk_buf_append_c (b, ',');
       nk_json_append_string (b, key, -1);
       nk_buf_append_c (b, ':');
+      raw = nk_document_get_nth_meta_json (doc, i, &raw_len);
+      if (raw)
+        {
+          nk_buf_append (b, raw, raw_len);   /* serialised by its stage: copied as is */
+          continue;
+        }
+      nk_document_get_nth_meta (doc, i, &value);
       nk_json_append_node (b, value);
     }
   nk_buf_append_c (b, '}');

@@ -49,6 +49,31 @@ test_text_and_meta (void)
 }
 
 static void
+test_meta_json (void)
+{
+  g_autoptr(NkDocument) doc = nk_document_new ("d", NULL, NK_FORMAT_TEXT);
+  const char *raw;
+  gsize len = 0;
+  JsonNode *node;
+  char *json = g_strdup ("[{\"start\":0,\"end\":3}]");
+
+  nk_document_set_meta_string (doc, "removed", "first a string");
+  nk_document_take_meta_json (doc, "removed", json, strlen (json));
+  g_assert_cmpuint (nk_document_get_n_meta (doc), ==, 1);
+  raw = nk_document_get_nth_meta_json (doc, 0, &len);
+  g_assert_cmpstr (raw, ==, "[{\"start\":0,\"end\":3}]");
+  g_assert_cmpuint (len, ==, 21);
+  /* parsed on first use */
+  node = nk_document_get_meta (doc, "removed");
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (json_node_get_array (node), 0), "end"), ==, 3);
+  /* replaced by a node: no raw text any more */
+  nk_document_set_meta_string (doc, "removed", "x");
+  g_assert_null (nk_document_get_nth_meta_json (doc, 0, NULL));
+  g_assert_cmpstr (nk_document_get_meta_string (doc, "removed"), ==, "x");
+}
+
+static void
 test_layer_attrs (void)
 {
   g_autoptr(NkDocument) doc = nk_document_new ("d", NULL, NK_FORMAT_TEXT);
@@ -188,6 +213,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/document/text-and-meta", test_text_and_meta);
+  g_test_add_func ("/document/meta-json", test_meta_json);
   g_test_add_func ("/document/layer/attrs", test_layer_attrs);
   g_test_add_func ("/document/layer/many-spans", test_layer_many_spans);
   g_test_add_func ("/document/layer/replace", test_replace_layer);
