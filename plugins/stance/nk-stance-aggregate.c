@@ -34,18 +34,19 @@ nk_tally_total (const NkStanceTally *t)
 }
 
 JsonObject *
-nk_stance_tally_to_json (const NkStanceTally *t)
+nk_stance_tally_to_json (const NkStanceTally *t, NkJsonLeaves *leaves)
 {
   JsonObject *obj = json_object_new ();
   guint64 total = nk_tally_total (t);
-  json_object_set_int_member (obj, "favor", (gint64) t->n[1]);
-  json_object_set_int_member (obj, "against", (gint64) t->n[2]);
-  json_object_set_int_member (obj, "neutral", (gint64) t->n[0]);
+  json_object_set_member (obj, "favor", nk_json_leaves_int (leaves, (gint64) t->n[1]));
+  json_object_set_member (obj, "against", nk_json_leaves_int (leaves, (gint64) t->n[2]));
+  json_object_set_member (obj, "neutral", nk_json_leaves_int (leaves, (gint64) t->n[0]));
   if (total > 0)
-    json_object_set_double_member (obj, "mean_score",
-                                   round (t->score_sum / (double) total * 1e4) / 1e4);
+    json_object_set_member (obj, "mean_score",
+                            nk_json_leaves_double (leaves, round (t->score_sum / (double) total
+                                                                  * 1e4) / 1e4));
   else
-    json_object_set_null_member (obj, "mean_score");
+    json_object_set_member (obj, "mean_score", nk_json_leaves_null (leaves));
   return obj;
 }
 
@@ -56,7 +57,8 @@ typedef struct {
 } NkTargetAgg;
 
 struct _NkStanceAggregate {
-  GPtrArray *targets;   /* NkTargetAgg *, first-seen order */
+  GPtrArray *targets;   /* NkTargetAgg *, first-seen order; the first n_active are in use */
+  guint      n_active;  /* the rest are kept for the next document (no reallocation) */
 };
 
 static void
@@ -88,23 +90,37 @@ nk_stance_aggregate_free (NkStanceAggregate *agg)
 void
 nk_stance_aggregate_clear (NkStanceAggregate *agg)
 {
-  g_ptr_array_set_size (agg->targets, 0);
+  agg->n_active = 0;
 }
 
 /* Targets are few (a handful per pipeline), so a linear search beats hashing. */
 static NkTargetAgg *
 nk_aggregate_target (NkStanceAggregate *agg, const char *target)
 {
-  for (guint i = 0; i < agg->targets->len; i++)
+  for (guint i = 0; i < agg->n_active; i++)
     {
       NkTargetAgg *t = g_ptr_array_index (agg->targets, i);
       if (strcmp (t->target, target) == 0)
         return t;
     }
+  if (agg->n_active < agg->targets->len)
+    {
+      /* a slot of an earlier document: same targets in the same order, as a rule */
+      NkTargetAgg *t = g_ptr_array_index (agg->targets, agg->n_active++);
+      if (strcmp (t->target, target) != 0)
+        {
+          g_free (t->target);
+          t->target = g_strdup (target);
+        }
+      memset (&t->all, 0, sizeof t->all);
+      g_hash_table_remove_all (t->holders);
+      return t;
+    }
   NkTargetAgg *t = g_new0 (NkTargetAgg, 1);
   t->target = g_strdup (target);
   t->holders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_ptr_array_add (agg->targets, t);
+  agg->n_active++;
   return t;
 }
 
@@ -161,10 +177,51 @@ nk_holder_row_cmp (gconstpointer a, gconstpointer b)
   return strcmp (x->name, y->name);
 }
 
-static JsonObject *
-nk_target_agg_to_json (const NkTargetAgg *t)
+static JsonNode *
+nk_object_node (JsonObject *obj)
 {
-  JsonObject *obj = nk_stance_tally_to_json (&t->all);
+  JsonNode *node = json_node_init_object (json_node_alloc (), obj);
+  json_object_unref (obj);   /* the node holds its own reference */
+  return node;
+}
+
+/* A tally as a node; one-span tallies (most holders) repeat across documents, since the
+ * rules give few distinct scores, so they come from the shared cache. */
+static JsonNode *
+nk_tally_node (const NkStanceTally *t, NkJsonLeaves *leaves)
+{
+  static const guint kinds[3] = { NK_LEAF_TALLY_NEUTRAL, NK_LEAF_TALLY_FAVOR,
+                                  NK_LEAF_TALLY_AGAINST };
+  if (nk_tally_total (t) != 1)
+    return nk_object_node (nk_stance_tally_to_json (t, leaves));
+  guint label = t->n[1] ? 1 : t->n[2] ? 2 : 0;
+  guint64 key = nk_json_leaves_double_key (round (t->score_sum * 1e4) / 1e4);
+  JsonNode *node = nk_json_leaves_lookup (leaves, kinds[label], key);
+  if (node != NULL)
+    return node;
+  return nk_json_leaves_store (leaves, kinds[label], key,
+                               nk_object_node (nk_stance_tally_to_json (t, leaves)));
+}
+
+static JsonNode *nk_target_agg_to_json (const NkTargetAgg *t, NkJsonLeaves *leaves);
+
+/* A target without spans in the document: one shared node. */
+static JsonNode *
+nk_target_agg_node (const NkTargetAgg *t, NkJsonLeaves *leaves)
+{
+  if (nk_tally_total (&t->all) != 0 || g_hash_table_size (t->holders) != 0)
+    return nk_target_agg_to_json (t, leaves);
+  JsonNode *node = nk_json_leaves_lookup (leaves, NK_LEAF_EMPTY_TARGET, 0);
+  if (node != NULL)
+    return node;
+  return nk_json_leaves_store (leaves, NK_LEAF_EMPTY_TARGET, 0,
+                               nk_target_agg_to_json (t, leaves));
+}
+
+static JsonNode *
+nk_target_agg_to_json (const NkTargetAgg *t, NkJsonLeaves *leaves)
+{
+  JsonObject *obj = nk_stance_tally_to_json (&t->all, leaves);
   g_autoptr (GArray) rows = g_array_new (FALSE, FALSE, sizeof (NkHolderRow));
   GHashTableIter it;
   gpointer k, v;
@@ -179,20 +236,20 @@ nk_target_agg_to_json (const NkTargetAgg *t)
   for (guint i = 0; i < rows->len; i++)
     {
       const NkHolderRow *row = &g_array_index (rows, NkHolderRow, i);
-      json_object_set_object_member (holders, row->name, nk_stance_tally_to_json (row->tally));
+      json_object_set_member (holders, row->name, nk_tally_node (row->tally, leaves));
     }
   json_object_set_object_member (obj, "holders", holders);
-  return obj;
+  return nk_object_node (obj);
 }
 
 JsonNode *
-nk_stance_aggregate_to_json (const NkStanceAggregate *agg)
+nk_stance_aggregate_to_json (const NkStanceAggregate *agg, NkJsonLeaves *leaves)
 {
   JsonObject *obj = json_object_new ();
-  for (guint i = 0; i < agg->targets->len; i++)
+  for (guint i = 0; i < agg->n_active; i++)
     {
       const NkTargetAgg *t = g_ptr_array_index (agg->targets, i);
-      json_object_set_object_member (obj, t->target, nk_target_agg_to_json (t));
+      json_object_set_member (obj, t->target, nk_target_agg_node (t, leaves));
     }
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (node, obj);

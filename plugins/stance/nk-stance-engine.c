@@ -188,19 +188,21 @@ nk_stance_model_get_params (const NkStanceModel *m)
   return &m->params;
 }
 
+#define NK_FNV_BASIS 2166136261u   /* FNV-1a */
+#define NK_FNV_STEP(h, c) (((h) ^ (guint8) (c)) * 16777619u)
+
 static guint32
 nk_hash_bytes (const char *s, gsize len)
 {
-  guint32 h = 2166136261u;   /* FNV-1a */
+  guint32 h = NK_FNV_BASIS;
   for (gsize i = 0; i < len; i++)
-    h = (h ^ (guint8) s[i]) * 16777619u;
+    h = NK_FNV_STEP (h, s[i]);
   return h;
 }
 
 static gint32
-nk_vocab_lookup (const NkStanceModel *m, const char *s, gsize len)
+nk_vocab_lookup_hashed (const NkStanceModel *m, guint32 h, const char *s, gsize len)
 {
-  guint32 h = nk_hash_bytes (s, len);
   guint mask = m->n_slots - 1;
   for (guint i = h & mask;; i = (i + 1) & mask)
     {
@@ -210,6 +212,12 @@ nk_vocab_lookup (const NkStanceModel *m, const char *s, gsize len)
       if (slot->hash == h && slot->len == len && memcmp (slot->key, s, len) == 0)
         return slot->word;
     }
+}
+
+static gint32
+nk_vocab_lookup (const NkStanceModel *m, const char *s, gsize len)
+{
+  return nk_vocab_lookup_hashed (m, nk_hash_bytes (s, len), s, len);
 }
 
 static void
@@ -481,35 +489,36 @@ nk_word_end (const char *p, const char *end)
 
 typedef void (*NkTokenFunc) (const char *p, const char *q, NkTokType type, gpointer data);
 
+/* Passes the token starting at p (if any: spaces and hyphens are none) to @func; returns
+ * where the next one may start. */
+static const char *
+nk_tokenize_one (const char *p, const char *end, NkTokenFunc func, gpointer data)
+{
+  guchar c = *p;
+  NkTokType type = NK_TOK_OTHER;
+  gboolean is_word = nk_is_word_byte (c);
+  gsize l = 1;
+  if (c >= 0x80)
+    l = nk_classify_utf8 (p, end, &type, &is_word);
+  else if (!is_word)
+    type = nk_ascii_punct_type (c);
+  if (is_word)
+    {
+      const char *q = nk_word_end (p, end);
+      func (p, q, NK_TOK_WORD, data);
+      return q;
+    }
+  if (!g_ascii_isspace (c) && c != '-')
+    func (p, p + l, type, data);
+  return p + l;
+}
+
 static void
 nk_tokenize (const char *text, gsize start, gsize end_off, NkTokenFunc func, gpointer data)
 {
   const char *p = text + start, *end = text + end_off;
   while (p < end)
-    {
-      guchar c = *p;
-      NkTokType type = NK_TOK_OTHER;
-      gboolean is_word = nk_is_word_byte (c);
-      gsize l = 1;
-      if (c >= 0x80)
-        l = nk_classify_utf8 (p, end, &type, &is_word);
-      else if (!is_word)
-        type = nk_ascii_punct_type (c);
-      if (is_word)
-        {
-          const char *q = nk_word_end (p, end);
-          func (p, q, NK_TOK_WORD, data);
-          p = q;
-          continue;
-        }
-      if (g_ascii_isspace (c) || c == '-')
-        {
-          p += l;
-          continue;
-        }
-      func (p, p + l, type, data);
-      p += l;
-    }
+    p = nk_tokenize_one (p, end, func, data);
 }
 
 /* ---- building patterns ------------------------------------------------------------ */
@@ -807,22 +816,94 @@ typedef struct {
   guint                n_tokens;
 } NkTokenizeCtx;
 
-static void
-nk_text_token (const char *p, const char *q, NkTokType type, gpointer data)
+static NkToken *
+nk_push_token (NkTokenizeCtx *c, const char *p, const char *q, NkTokType type)
 {
-  NkTokenizeCtx *c = data;
   GArray *tokens = c->scratch->tokens;
   if (c->n_tokens == tokens->len)
     g_array_set_size (tokens, tokens->len * 2 + 64);   /* room; the count is c->n_tokens */
   NkToken *tok = &g_array_index (tokens, NkToken, c->n_tokens++);
   *tok = (NkToken) { (guint32) (p - c->text), (guint32) (q - c->text), -1, -1, (guint8) type, 0 };
+  return tok;
+}
+
+/* After the word's ids are set: what patterns it may start, and its capital. */
+static void
+nk_finish_word (NkTokenizeCtx *c, NkToken *tok, const char *p)
+{
+  if (tok->stem >= 0)
+    c->starts |= g_array_index (c->model->starts, guint8, tok->stem);
+  if ((guchar) *p < 0x80 ? g_ascii_isupper (*p) : g_unichar_isupper (g_utf8_get_char (p)))
+    tok->flags |= NK_TOK_CAP;
+}
+
+static void
+nk_text_token (const char *p, const char *q, NkTokType type, gpointer data)
+{
+  NkTokenizeCtx *c = data;
+  NkToken *tok = nk_push_token (c, p, q, type);
   if (type == NK_TOK_WORD)
     {
       nk_word_ids (c->model, p, q, &tok->exact, &tok->stem);
-      if (tok->stem >= 0)
-        c->starts |= g_array_index (c->model->starts, guint8, tok->stem);
-      if ((guchar) *p < 0x80 ? g_ascii_isupper (*p) : g_unichar_isupper (g_utf8_get_char (p)))
-        tok->flags |= NK_TOK_CAP;
+      nk_finish_word (c, tok, p);
+    }
+}
+
+/* ASCII letters and digits lower-cased, 0 for every other byte (0x80 and up left zero):
+ * the word loop's only table, a constant so that its stores cannot alias it. */
+static const guchar nk_word_lower[256] = {
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+    0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+   48,  49,  50,  51,  52,  53,  54,  55,  56,  57,   0,   0,   0,   0,   0,   0,
+    0,  97,  98,  99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
+  112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122,   0,   0,   0,   0,   0,
+    0,  97,  98,  99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
+  112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122,   0,   0,   0,   0,   0,
+};
+
+/* The common word in one pass: ASCII letters and digits up to an ASCII byte that does not
+ * continue it (nk_word_end's inner ' and . do), lower-cased and hashed on the way — the
+ * same ids as nk_word_ids. Returns the word's end, or NULL for the general path. */
+static const char *
+nk_text_ascii_word (NkTokenizeCtx *c, const char *p, const char *end)
+{
+  char buf[NK_STANCE_MAX_WORD];
+  guint32 h = NK_FNV_BASIS;
+  gsize n = 0;
+  const char *q = p;
+  guchar ch;
+  for (; q < end && (ch = nk_word_lower[(guchar) *q]) != 0; q++)
+    {
+      if (n == NK_STANCE_MAX_WORD - 1)
+        return NULL;   /* too long: nk_normalize rejects it */
+      buf[n++] = (char) ch;
+      h = NK_FNV_STEP (h, ch);
+    }
+  if (q < end && ((guchar) *q >= 0x80
+                  || ((*q == '\'' || *q == '.') && q + 1 < end && g_ascii_isalpha (q[1]))))
+    return NULL;
+  NkToken *tok = nk_push_token (c, p, q, NK_TOK_WORD);
+  tok->exact = nk_vocab_lookup_hashed (c->model, h, buf, n);
+  gsize k = nk_stem (buf, n);
+  tok->stem = k == n ? tok->exact : nk_vocab_lookup (c->model, buf, k);
+  nk_finish_word (c, tok, p);
+  return q;
+}
+
+static void
+nk_tokenize_text (NkTokenizeCtx *c, gsize start, gsize end_off)
+{
+  const char *p = c->text + start, *end = c->text + end_off;
+  while (p < end)
+    {
+      if (*p == ' ')
+        {
+          p++;   /* the most common byte: no token */
+          continue;
+        }
+      const char *q = g_ascii_isalnum (*p) ? nk_text_ascii_word (c, p, end) : NULL;
+      p = q != NULL ? q : nk_tokenize_one (p, end, nk_text_token, c);
     }
 }
 
@@ -890,6 +971,8 @@ nk_find_hits (const NkStanceModel *m, NkStanceScratch *s)
     {
       const NkPattern *best = NULL;
       guint best_len = 0;
+      if (toks[i].exact < 0 && toks[i].stem < 0)
+        continue;   /* most words: not in the vocabulary, so no pattern starts here */
       gboolean blocked = i < blocked_until;
       nk_match_under (m, s, toks[i].exact, i, blocked, &best, &best_len);
       if (toks[i].stem != toks[i].exact)
@@ -1329,7 +1412,7 @@ nk_stance_analyze (const NkStanceModel   *m,
   g_array_set_size (s->results, 0);
   g_array_set_size (s->evidence, 0);
   g_array_set_size (s->hits, 0);
-  nk_tokenize (text, start, end, nk_text_token, &ctx);
+  nk_tokenize_text (&ctx, start, end);
   g_array_set_size (s->tokens, ctx.n_tokens);   /* shrinking keeps the memory */
   /* most sentences name no target: skip the patterns unless one may (or a document-context
    * target is active) */

@@ -74,6 +74,13 @@ static const char *const nk_stance_provides[] = { "stance", NULL };
 
 /* ---- shared data and instances ----------------------------------------------------- */
 
+/* One evidence word for list @list, in the order the rules found it. */
+typedef struct {
+  guint   list;
+  guint32 start;
+  guint32 end;
+} NkEvidenceItem;
+
 typedef struct {
   NkStanceModel  *model;
   const char    **target_ids;   /* interned: documents may outlive the model */
@@ -91,6 +98,8 @@ typedef struct {
   NkVaderScratch       *vader_scratch;
 #endif
   NkStanceAggregate    *aggregate;
+  NkJsonLeaves         *leaves;       /* shared leaf nodes of evidence and meta.stance */
+  GArray               *evidence_items;   /* NkEvidenceItem, reused per span */
   char                 *last_named;   /* holder a later "he said" refers to */
   gsize                 sentence_start;    /* the sentence being analysed, its words' */
   gsize                 sentence_end;      /* extent, and its sentiment-layer compound */
@@ -219,6 +228,8 @@ nk_stance_create (const NkConfig *config, gpointer shared, GError **error)
   self->vader_scratch = nk_vader_scratch_new ();
 #endif
   self->aggregate = nk_stance_aggregate_new ();
+  self->leaves = nk_json_leaves_new ();
+  self->evidence_items = g_array_new (FALSE, FALSE, sizeof (NkEvidenceItem));
   return self;
 }
 
@@ -231,6 +242,8 @@ nk_stance_free (gpointer data)
   nk_vader_scratch_free (self->vader_scratch);
 #endif
   nk_stance_aggregate_free (self->aggregate);
+  nk_json_leaves_free (self->leaves);
+  g_array_unref (self->evidence_items);
   g_free (self->last_named);
   g_free (self);
 }
@@ -393,79 +406,129 @@ static const char *const nk_evidence_lists[NK_EV_N_LISTS] = {
   "favor", "against", "negated", "negations", "contrast", "hedges", "irrealis",
 };
 
-typedef struct {
-  JsonObject *obj;
-  const char *text;
-  JsonArray  *lists[NK_EV_N_LISTS];
-} NkEvidenceBuild;
-
-/* Document text is valid UTF-8 (the core repairs it) and evidence is short words, so one
- * stack copy gives the NUL the JSON API wants. */
 static void
-nk_evidence_add (NkEvidenceBuild *b, guint list, guint32 start, guint32 end)
+nk_evidence_push (GArray *items, guint list, guint32 start, guint32 end)
 {
-  char buf[128];
-  gsize len = MIN (end - start, sizeof buf - 1);
-  if (b->lists[list] == NULL)
-    {
-      b->lists[list] = json_array_new ();
-      json_object_set_array_member (b->obj, nk_evidence_lists[list], b->lists[list]);
-    }
-  if (len < end - start)
-    while (len > 0 && (((guchar) b->text[start + len]) & 0xC0) == 0x80)
-      len--;   /* never cut a character */
-  memcpy (buf, b->text + start, len);
-  buf[len] = '\0';
-  json_array_add_string_element (b->lists[list], buf);
+  NkEvidenceItem item = { list, start, end };
+  g_array_append_val (items, item);
 }
 
-/* Evidence lists are built only when they get a member: the export writes every node, so
- * fewer nodes means a faster run (empty lists are left out).
- * {"mention": "term"|"context", "favor": [cue texts pushing favor], "against": [...],
- *  "negated": [cues a negator flipped], "negations", "contrast", "hedges", "irrealis",
- *  "sentiment": the VADER compound used (the target's clause with clause_sentiment, else
- *  the sentence's; absent when unknown), "holder_source"} */
-static JsonNode *
-nk_stance_evidence (const NkStanceResult *r, const NkStanceEvidence *ev, const char *text,
-                    const char *holder_source)
+/* The evidence word's length: cut at 127 bytes, at a character boundary (document text is
+ * valid UTF-8, the core repairs it). */
+static gsize
+nk_evidence_len (const char *text, const NkEvidenceItem *it)
 {
-  NkEvidenceBuild b = { json_object_new (), text, { NULL } };
-  json_object_set_string_member (b.obj, "mention", r->mentioned ? "term" : "context");
+  gsize len = MIN (it->end - it->start, 127);
+  if (len < it->end - it->start)
+    while (len > 0 && (((guchar) text[it->start + len]) & 0xC0) == 0x80)
+      len--;   /* never cut a character */
+  return len;
+}
+
+/* Adds the list of items[first] (all its items, in order) to @obj; a one-word list, the
+ * usual case, is a shared node. */
+static void
+nk_evidence_add_list (JsonObject *obj, NkJsonLeaves *leaves, const char *text,
+                      const NkEvidenceItem *items, guint n, guint first)
+{
+  guint list = items[first].list, count = 0;
+  for (guint i = first; i < n; i++)
+    count += items[i].list == list;
+  JsonNode *node;
+  if (count == 1)
+    node = nk_json_leaves_string_list1 (leaves, text + items[first].start,
+                                        nk_evidence_len (text, &items[first]));
+  else
+    {
+      JsonArray *array = json_array_sized_new (count);
+      for (guint i = first; i < n; i++)
+        {
+          if (items[i].list != list)
+            continue;
+          gsize len = nk_evidence_len (text, &items[i]);
+          json_array_add_element (array, nk_json_leaves_string (leaves, text + items[i].start,
+                                                                len));
+        }
+      node = json_node_init_array (json_node_alloc (), array);
+      json_array_unref (array);
+    }
+  json_object_set_member (obj, nk_evidence_lists[list], node);
+}
+
+/* A static string as a shared leaf (mention kinds, holder sources). */
+static JsonNode *
+nk_leaf_str (NkJsonLeaves *leaves, const char *s)
+{
+  return nk_json_leaves_string (leaves, s, strlen (s));
+}
+
+/* The evidence words of @r, each tagged with the list it goes in, in the rules' order. */
+static void
+nk_evidence_collect (GArray *items, const NkStanceResult *r, const NkStanceEvidence *ev)
+{
+  g_array_set_size (items, 0);
   for (guint i = r->first_evidence; i < r->first_evidence + r->n_evidence; i++)
     {
       const NkStanceEvidence *e = &ev[i];
       if (e->contribution > 0)
-        nk_evidence_add (&b, NK_EV_FAVOR, e->start, e->end);
+        nk_evidence_push (items, NK_EV_FAVOR, e->start, e->end);
       else if (e->contribution < 0)
-        nk_evidence_add (&b, NK_EV_AGAINST, e->start, e->end);
+        nk_evidence_push (items, NK_EV_AGAINST, e->start, e->end);
       if (e->negated)
-        nk_evidence_add (&b, NK_EV_NEGATED, e->start, e->end);
+        nk_evidence_push (items, NK_EV_NEGATED, e->start, e->end);
       switch (e->kind)
         {
         case NK_STANCE_KIND_NEGATOR:
         case NK_STANCE_KIND_NEGCLAUSE:
-          nk_evidence_add (&b, NK_EV_NEGATIONS, e->start, e->end);
+          nk_evidence_push (items, NK_EV_NEGATIONS, e->start, e->end);
           break;
         case NK_STANCE_KIND_CONTRAST:
         case NK_STANCE_KIND_CONCESSIVE:
-          nk_evidence_add (&b, NK_EV_CONTRAST, e->start, e->end);
+          nk_evidence_push (items, NK_EV_CONTRAST, e->start, e->end);
           break;
         case NK_STANCE_KIND_HEDGE:
-          nk_evidence_add (&b, NK_EV_HEDGES, e->start, e->end);
+          nk_evidence_push (items, NK_EV_HEDGES, e->start, e->end);
           break;
         case NK_STANCE_KIND_IRREALIS:
-          nk_evidence_add (&b, NK_EV_IRREALIS, e->start, e->end);
+          nk_evidence_push (items, NK_EV_IRREALIS, e->start, e->end);
           break;
         default:
           break;
         }
     }
+}
+
+/* Evidence lists are built only when they get a member: the export writes every node, so
+ * fewer nodes means a faster run (empty lists are left out); lists come in the order of
+ * their first word, leaves and one-word lists are shared nodes (nk-stance-leaves.c).
+ * {"mention": "term"|"context", "favor": [cue texts pushing favor], "against": [...],
+ *  "negated": [cues a negator flipped], "negations", "contrast", "hedges", "irrealis",
+ *  "sentiment": the VADER compound used (the target's clause with clause_sentiment, else
+ *  the sentence's; absent when unknown), "holder_source"} */
+static JsonNode *
+nk_stance_evidence (NkStance *self, const NkStanceResult *r, const NkStanceEvidence *ev,
+                    const char *text, const char *holder_source)
+{
+  NkJsonLeaves *leaves = self->leaves;
+  GArray *items = self->evidence_items;
+  JsonObject *obj = json_object_new ();
+  json_object_set_member (obj, "mention",
+                          nk_leaf_str (leaves, r->mentioned ? "term" : "context"));
+  nk_evidence_collect (items, r, ev);
+  const NkEvidenceItem *it = (const NkEvidenceItem *) (gpointer) items->data;
+  guint seen = 0;   /* lists already written, as bits: in the order of their first word */
+  for (guint i = 0; i < items->len; i++)
+    if (!(seen & (1u << it[i].list)))
+      {
+        seen |= 1u << it[i].list;
+        nk_evidence_add_list (obj, leaves, text, it, items->len, i);
+      }
   if (!isnan (r->sentiment))
-    json_object_set_double_member (b.obj, "sentiment", r->sentiment);
+    json_object_set_member (obj, "sentiment", nk_json_leaves_double (leaves, r->sentiment));
   if (holder_source)
-    json_object_set_string_member (b.obj, "holder_source", holder_source);
+    json_object_set_member (obj, "holder_source", nk_leaf_str (leaves, holder_source));
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (node, b.obj);
+  json_node_take_object (node, obj);
   return node;
 }
 
@@ -485,7 +548,7 @@ nk_stance_emit (NkStance *self, NkLayer *layer, const NkSpan *sent, const NkStan
   /* four decimals are all the rules mean, and they export shorter */
   nk_layer_set_double (layer, k, NK_STANCE_ATTR_SCORE, round (r->score * 1e4) / 1e4);
   nk_layer_take_json (layer, k, NK_STANCE_ATTR_EVIDENCE,
-                      nk_stance_evidence (r, ev, text, holder_source));
+                      nk_stance_evidence (self, r, ev, text, holder_source));
   if (holder != NULL)
     nk_layer_set_string (layer, k, NK_STANCE_ATTR_HOLDER, holder, -1);
   nk_stance_aggregate_add (self->aggregate, target, holder, label, r->score);
@@ -555,7 +618,8 @@ nk_stance_process (gpointer data, NkDocument *doc, GError **error)
   g_clear_pointer (&self->last_named, g_free);
   for (guint i = 0; i < n_sent; i++)
     nk_stance_sentence (self, layer, &h, &senti, text, &sents[i]);
-  nk_document_take_meta (doc, "stance", nk_stance_aggregate_to_json (self->aggregate));
+  nk_document_take_meta (doc, "stance", nk_stance_aggregate_to_json (self->aggregate,
+                                                                   self->leaves));
   return TRUE;
 }
 

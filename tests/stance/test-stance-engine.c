@@ -522,6 +522,58 @@ test_no_target_no_result (void)
   g_assert_cmpuint (nk_analyze (fixture.model, bad), ==, 1);
 }
 
+/* The tokenizer's one-pass path for plain ASCII words must give the ids of the general path:
+ * the same sentence with a word's ending punctuation swapped for a non-ASCII character of the
+ * same token class (which sends that word down the general path) scores the same. Scored
+ * without VADER, which does not strip non-ASCII punctuation. */
+static double
+nk_plain_score (const char *text, guint *n_evidence)
+{
+  nk_stance_scratch_begin_document (fixture.scratch);
+  nk_stance_analyze (fixture.model, fixture.scratch, text, 0, strlen (text), NULL, NULL, NAN);
+  const NkStanceResult *r = nk_result_for (fixture.model, "diplomacy");
+  *n_evidence = r ? r->n_evidence : G_MAXUINT;
+  return r ? r->score : NAN;
+}
+
+static void
+test_tokenize_fast_path (void)
+{
+  g_autofree char *w63 = g_strnfill (63, 'q');
+  g_autofree char *w64 = g_strnfill (64, 'q');
+  g_autofree char *long63 = g_strdup_printf ("The %s talks stalled.", w63);
+  g_autofree char *long63u = g_strdup_printf ("The %s\u2026 talks stalled\u2026", w63);
+  g_autofree char *long64 = g_strdup_printf ("The %s talks stalled.", w64);
+  g_autofree char *long64u = g_strdup_printf ("The %s\u2026 talks stalled\u2026", w64);
+  const char *pairs[][2] = {
+    { "The talks made progress.", "The talks made progress\u2026" },
+    { "Negotiations stalled; officials said so.", "Negotiations stalled\u2014 officials said so\u2026" },
+    { "The TALKS STALLED.", "The TALKS STALLED\u2026" },
+    { "Summits were not productive.", "Summits\u2026 were\u2026 not\u2026 productive\u2026" },
+    { "Envoys agreed to meet in 2019.", "Envoys agreed to meet in 2019\u2026" },
+    { long63, long63u },
+    { long64, long64u },
+  };
+  guint failed = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (pairs); i++)
+    {
+      guint n_a, n_b;
+      double a = nk_plain_score (pairs[i][0], &n_a);
+      double b = nk_plain_score (pairs[i][1], &n_b);
+      if (!(a == b || (isnan (a) && isnan (b))) || n_a != n_b)
+        {
+          g_test_message ("\"%s\" %.4f (%u) vs \"%s\" %.4f (%u)", pairs[i][0], a, n_a,
+                          pairs[i][1], b, n_b);
+          failed++;
+        }
+    }
+  g_assert_cmpuint (failed, ==, 0);
+  /* the cases above are not vacuous: they do find stance */
+  guint n;
+  g_assert_cmpfloat (nk_plain_score ("The talks made progress.", &n), >, 0.0);
+  g_assert_cmpfloat (nk_plain_score (long63, &n), <, 0.0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -541,6 +593,7 @@ main (int argc, char **argv)
   g_test_add_func ("/stance/rule/multiword-term", test_rule_multiword_term);
   g_test_add_func ("/stance/rule/offsets", test_rule_offsets);
   g_test_add_func ("/stance/rule/document-context", test_rule_document_context);
+  g_test_add_func ("/stance/tokenize/fast-path", test_tokenize_fast_path);
   g_test_add_func ("/stance/holder/rules", test_holder_rules);
   g_test_add_func ("/stance/error/targets", test_error_targets);
   g_test_add_func ("/stance/error/cues", test_error_cues);
