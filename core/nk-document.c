@@ -275,6 +275,19 @@ nk_layer_set_string (NkLayer *layer, guint i, guint attr, const char *value, gss
   nk_layer_mark (layer, i, attr);
 }
 
+/* @json must be one valid JSON value; the exporter copies it as is. */
+void
+nk_layer_set_json_text (NkLayer *layer, guint i, guint attr, const char *json, gsize len)
+{
+  NkValue *v = nk_layer_slot (layer, i, attr, NK_ATTR_JSON_TEXT);
+
+  g_return_if_fail (v != NULL && json != NULL);
+  if (layer->strings == NULL)
+    layer->strings = g_new0 (NkArena, 1);
+  v->s = nk_arena_copy (layer->strings, json, len);
+  nk_layer_mark (layer, i, attr);
+}
+
 void
 nk_layer_set_static_string (NkLayer *layer, guint i, guint attr, const char *value)
 {
@@ -362,6 +375,7 @@ NK_LAYER_GETTER (nk_layer_get_double, double, NK_ATTR_DOUBLE, d, 0.0)
 NK_LAYER_GETTER (nk_layer_get_bool, gboolean, NK_ATTR_BOOL, b, FALSE)
 NK_LAYER_GETTER (nk_layer_get_offset, gsize, NK_ATTR_OFFSET, off, 0)
 NK_LAYER_GETTER (nk_layer_get_json, JsonNode *, NK_ATTR_JSON, json, NULL)
+NK_LAYER_GETTER (nk_layer_get_json_text, const char *, NK_ATTR_JSON_TEXT, s, NULL)
 
 /* ---- documents --------------------------------------------------------------------- */
 

@@ -34,6 +34,9 @@ const char *nk_format_to_string (NkFormat format);
  * @NK_ATTR_BOOL: a boolean
  * @NK_ATTR_OFFSET: a byte offset into the text; exporters convert it like span offsets
  * @NK_ATTR_JSON: any JSON value (lists, objects) as a #JsonNode owned by the layer
+ * @NK_ATTR_JSON_TEXT: any JSON value as text the stage wrote (with nk_json_append_*),
+ *   copied into the layer and exported verbatim: far cheaper than a #JsonNode tree for
+ *   per-span values such as evidence lists
  *
  * The type of one span attribute. An attribute that was never set is exported as `null`.
  */
@@ -44,6 +47,7 @@ typedef enum {
   NK_ATTR_BOOL,
   NK_ATTR_OFFSET,
   NK_ATTR_JSON,
+  NK_ATTR_JSON_TEXT,
 } NkAttrType;
 
 typedef struct {
@@ -183,6 +187,8 @@ void          nk_layer_set_double        (NkLayer *layer, guint i, guint attr, d
 void          nk_layer_set_bool          (NkLayer *layer, guint i, guint attr, gboolean value);
 void          nk_layer_set_offset        (NkLayer *layer, guint i, guint attr, gsize value);
 void          nk_layer_take_json         (NkLayer *layer, guint i, guint attr, JsonNode *value);
+void          nk_layer_set_json_text     (NkLayer *layer, guint i, guint attr,
+                                          const char *json, gsize len);
 
 const char   *nk_layer_get_string        (const NkLayer *layer, guint i, guint attr);
 gint64        nk_layer_get_int           (const NkLayer *layer, guint i, guint attr);
@@ -190,6 +196,7 @@ double        nk_layer_get_double        (const NkLayer *layer, guint i, guint a
 gboolean      nk_layer_get_bool          (const NkLayer *layer, guint i, guint attr);
 gsize         nk_layer_get_offset        (const NkLayer *layer, guint i, guint attr);
 JsonNode     *nk_layer_get_json          (const NkLayer *layer, guint i, guint attr);
+const char   *nk_layer_get_json_text     (const NkLayer *layer, guint i, guint attr);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NkDocument, nk_document_free)
 

@@ -121,6 +121,12 @@ nk_export_attr (NkExport *self, const NkLayer *layer, guint i, guint k)
     case NK_ATTR_JSON:
       nk_json_append_node (b, nk_layer_get_json (layer, i, k));
       break;
+    case NK_ATTR_JSON_TEXT:
+      {
+        const char *json = nk_layer_get_json_text (layer, i, k);
+        nk_buf_append (b, json, strlen (json));
+      }
+      break;
     default:
       nk_buf_append (b, "null", 4);
     }

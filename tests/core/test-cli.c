@@ -130,6 +130,7 @@ test_run_text_files (Fixture *f, gconstpointer data)
   g_assert_false (json_object_get_boolean_member (w1, "first"));
   g_assert_cmpfloat (json_object_get_double_member (w1, "ratio"), ==, 1.0 / 3.0);
   g_assert_cmpint (json_array_get_int_element (json_object_get_array_member (w1, "extra"), 0), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (w1, "raw"), "k"), ==, 1);
   /* a never-set attribute is null: the last word has no "next" */
   g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (json_array_get_object_element (words, 2), "next")));
 }

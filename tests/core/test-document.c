@@ -8,6 +8,7 @@ static const NkAttrInfo attrs[] = {
   { "ok", NK_ATTR_BOOL },
   { "at", NK_ATTR_OFFSET },
   { "list", NK_ATTR_JSON },
+  { "evidence", NK_ATTR_JSON_TEXT },
 };
 static const NkLayerInfo custom = NK_LAYER_INFO ("custom", attrs);
 static const NkLayerInfo plain = NK_LAYER_INFO_PLAIN ("plain");
@@ -103,7 +104,9 @@ test_layer_attrs (void)
   g_assert_true (nk_layer_get_bool (layer, i, 3));
   g_assert_cmpuint (nk_layer_get_offset (layer, i, 4), ==, 20);
   g_assert_true (nk_layer_get_json (layer, i, 5) == list);
-  for (guint k = 0; k < 6; k++)
+  nk_layer_set_json_text (layer, i, 6, "{\"cues\":[\"progress\"]}", 21);
+  g_assert_cmpstr (nk_layer_get_json_text (layer, i, 6), ==, "{\"cues\":[\"progress\"]}");
+  for (guint k = 0; k < 7; k++)
     {
       g_assert_true (nk_layer_has_value (layer, i, k));
       g_assert_false (nk_layer_has_value (layer, j, k));
