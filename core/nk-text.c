@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -487,12 +488,28 @@ nk_output_file_set_error (NkOutputFile *file, const char *what, int errsv, GErro
   return FALSE;
 }
 
+/* Writes straight into an existing file that is not a regular file (/dev/null, a FIFO, a
+ * terminal): renaming a temporary file over it would replace the device. */
+static NkOutputFile *
+nk_output_file_open_direct (NkOutputFile *file, GError **error)
+{
+  file->fp = fopen (file->path, "wb");
+  if (file->fp == NULL)
+    {
+      nk_output_file_set_error (file, "open", errno, error);
+      nk_output_file_free (file);
+      return NULL;
+    }
+  return file;
+}
+
 NkOutputFile *
 nk_output_file_open (const char *path, GError **error)
 {
   g_autoptr(NkOutputFile) file = g_new0 (NkOutputFile, 1);
   g_autofree char *dir = NULL;
   g_autofree char *base = NULL;
+  GStatBuf st;
   mode_t mask;
   int fd;
 
@@ -501,14 +518,19 @@ nk_output_file_open (const char *path, GError **error)
       file->fp = stdout;
       return g_steal_pointer (&file);
     }
-  file->path = g_strdup (path);
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+  /* A symlink is followed, so the temporary file goes beside (and replaces) its target. */
+  file->path = g_file_test (path, G_FILE_TEST_IS_SYMLINK) ? realpath (path, NULL) : NULL;
+  if (file->path == NULL)
+    file->path = g_strdup (path);
+  if (g_stat (file->path, &st) == 0 && S_ISDIR (st.st_mode))
     {
       nk_output_file_set_error (file, "write", EISDIR, error);
       return NULL;
     }
-  dir = g_path_get_dirname (path);
-  base = g_path_get_basename (path);
+  if (g_stat (file->path, &st) == 0 && !S_ISREG (st.st_mode))
+    return nk_output_file_open_direct (g_steal_pointer (&file), error);
+  dir = g_path_get_dirname (file->path);
+  base = g_path_get_basename (file->path);
   file->tmp_path = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
   fd = g_mkstemp (file->tmp_path);
   if (fd < 0)
@@ -554,6 +576,15 @@ nk_output_file_commit (NkOutputFile *file, GError **error)
   if (file->path == NULL)
     {
       file->committed = TRUE;
+      return TRUE;
+    }
+  if (file->tmp_path == NULL)
+    {
+      /* written in place (a device or FIFO) */
+      file->fp = NULL;
+      file->committed = TRUE;
+      if (fclose (fp) != 0)
+        return nk_output_file_set_error (file, "close", errno, error);
       return TRUE;
     }
   if (fsync (fileno (fp)) != 0 && errno != EINVAL)

@@ -301,6 +301,10 @@ test_output_file (Fixture *f, gconstpointer data)
   g_assert_cmpstr (out, ==, "");
   g_assert_true (g_file_get_contents (path, &content, NULL, NULL));
   assert_contains (content, "\"id\":\"a\"");
+
+  /* -o /dev/null writes into the device; it must never be renamed over. */
+  g_assert_cmpint (run ((const char *[]) { "run", f->pipeline, FIX, "-o", "/dev/null", "-q", NULL }, NULL, NULL, NULL), ==, 0);
+  g_assert_true (g_file_test ("/dev/null", G_FILE_TEST_EXISTS) && !g_file_test ("/dev/null", G_FILE_TEST_IS_REGULAR));
 }
 
 static void

@@ -3,6 +3,8 @@
 #include "nk-json-private.h"
 
 #include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <locale.h>
 #include <math.h>
 
@@ -255,6 +257,41 @@ test_output_file_atomic (void)
 }
 
 static void
+test_output_file_special (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("nk-out-XXXXXX", NULL);
+  g_autofree char *target = g_build_filename (dir, "target.jsonl", NULL);
+  g_autofree char *link = g_build_filename (dir, "link.jsonl", NULL);
+  g_autofree char *content = NULL;
+  GStatBuf st;
+  NkOutputFile *f;
+
+  /* A device is written in place, never replaced by a rename. */
+  f = nk_output_file_open ("/dev/null", &error);
+  g_assert_no_error (error);
+  g_assert_true (nk_output_file_write (f, "x\n", 2, &error));
+  g_assert_true (nk_output_file_commit (f, &error));
+  nk_output_file_free (f);
+  g_assert_cmpint (g_stat ("/dev/null", &st), ==, 0);
+  g_assert_true (S_ISCHR (st.st_mode));
+
+  /* A symlink stays a symlink; its target gets the new content. */
+  g_file_set_contents (target, "old\n", -1, NULL);
+  g_assert_cmpint (symlink (target, link), ==, 0);
+  f = nk_output_file_open (link, &error);
+  g_assert_true (nk_output_file_write (f, "new\n", 4, &error));
+  g_assert_true (nk_output_file_commit (f, &error));
+  nk_output_file_free (f);
+  g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
+  g_assert_true (g_file_get_contents (target, &content, NULL, NULL));
+  g_assert_cmpstr (content, ==, "new\n");
+  g_unlink (link);
+  g_unlink (target);
+  g_rmdir (dir);
+}
+
+static void
 test_output_file_errors (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("nk-out-XXXXXX", NULL);
@@ -290,5 +327,6 @@ main (int argc, char **argv)
   g_test_add_func ("/text/strict-json/depth", test_strict_json_depth);
   g_test_add_func ("/text/output-file/atomic", test_output_file_atomic);
   g_test_add_func ("/text/output-file/errors", test_output_file_errors);
+  g_test_add_func ("/text/output-file/special", test_output_file_special);
   return g_test_run ();
 }
