@@ -43,6 +43,7 @@ typedef struct {
   GMutex              lock;
   GCond               cond;
   guint               in_flight;
+  gboolean            reader_waiting;  /* under lock: signal only when someone waits */
   guint64             bytes_in_flight;
   guint               max_in_flight;
   gint                abort;          /* atomic: stop feeding and processing */
@@ -115,7 +116,11 @@ nk_run_acquire (NkRun *run, guint64 bytes)
          (run->in_flight >= run->max_in_flight ||
           run->bytes_in_flight + bytes > NK_MAX_BYTES_IN_FLIGHT) &&
          !nk_interrupted && !g_atomic_int_get (&run->abort))
-    g_cond_wait_until (&run->cond, &run->lock, g_get_monotonic_time () + 100 * G_TIME_SPAN_MILLISECOND);
+    {
+      run->reader_waiting = TRUE;
+      g_cond_wait_until (&run->cond, &run->lock, g_get_monotonic_time () + 100 * G_TIME_SPAN_MILLISECOND);
+      run->reader_waiting = FALSE;
+    }
   run->in_flight++;
   run->bytes_in_flight += bytes;
   g_mutex_unlock (&run->lock);
@@ -128,7 +133,8 @@ nk_run_release (NkRun *run, guint64 bytes)
   g_mutex_lock (&run->lock);
   run->in_flight--;
   run->bytes_in_flight -= bytes;
-  g_cond_signal (&run->cond);
+  if (run->reader_waiting)
+    g_cond_signal (&run->cond);   /* a GCond signal is a syscall even with no waiter */
   g_mutex_unlock (&run->lock);
 }
 

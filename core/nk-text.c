@@ -515,6 +515,15 @@ nk_output_file_open (const char *path, GError **error)
 
   if (path == NULL)
     {
+      /* stdout's default 4 KB buffer would cost a write syscall per document */
+      static char stdout_buffer[1 << 20];
+      static gsize stdout_buffered;
+
+      if (g_once_init_enter (&stdout_buffered))
+        {
+          setvbuf (stdout, stdout_buffer, _IOFBF, sizeof stdout_buffer);
+          g_once_init_leave (&stdout_buffered, 1);
+        }
       file->fp = stdout;
       return g_steal_pointer (&file);
     }
