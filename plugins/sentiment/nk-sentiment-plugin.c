@@ -11,6 +11,8 @@
 
 #include <nkpipe.h>
 
+#include <string.h>
+
 #include "nk-vader.h"
 
 /* VADER's usual cut-offs for calling a compound positive or negative. */
@@ -26,6 +28,7 @@ typedef struct {
   gboolean                 explain;
   NkVaderScratch          *scratch;
   NkVaderScratch          *domain_scratch;
+  GString                 *json;   /* one explain list as JSON text, reused */
 } NkSentiment;
 
 static const NkConfigKey nk_sentiment_config[] = {
@@ -65,7 +68,7 @@ static const NkAttrInfo nk_sentiment_attrs_explain[] = {
   { "neu", NK_ATTR_DOUBLE },
   { "pos", NK_ATTR_DOUBLE },
   { "compound", NK_ATTR_DOUBLE },
-  { "explain", NK_ATTR_JSON },
+  { "explain", NK_ATTR_JSON_TEXT },
 };
 static const NkAttrInfo nk_sentiment_attrs_both[] = {
   { "neg", NK_ATTR_DOUBLE },
@@ -73,7 +76,7 @@ static const NkAttrInfo nk_sentiment_attrs_both[] = {
   { "pos", NK_ATTR_DOUBLE },
   { "compound", NK_ATTR_DOUBLE },
   { "domain_compound", NK_ATTR_DOUBLE },
-  { "explain", NK_ATTR_JSON },
+  { "explain", NK_ATTR_JSON_TEXT },
 };
 
 /* Attributes are only declared when configured, so they are absent rather than null. */
@@ -143,6 +146,7 @@ nk_sentiment_create (const NkConfig *config,
   self->shared = shared;
   self->explain = nk_config_get_bool (config, "explain");
   self->scratch = nk_vader_scratch_new ();
+  self->json = g_string_sized_new (256);
   if (self->shared->domain)
     self->domain_scratch = nk_vader_scratch_new ();
   return self;
@@ -155,93 +159,111 @@ nk_sentiment_free (gpointer data)
 
   nk_vader_scratch_free (self->scratch);
   nk_vader_scratch_free (self->domain_scratch);
+  g_string_free (self->json, TRUE);
   g_free (self);
 }
 
 /* ---- explanations ------------------------------------------------------------------ */
 
+/* Explanations are written as compact JSON text with the core's streaming writer (the
+ * exporter copies it as is): member order and number formatting as a JSON tree would
+ * export them. */
+#define NK_BUF_LIT(out, lit) nk_buf_append ((out), "" lit, sizeof (lit) - 1)
+
+/* ,"member":["rule",...] (rule names are plain ASCII words) */
 static void
-nk_sentiment_add_rules (JsonBuilder *b,
-                        const char  *member,
-                        guint        rules)
+nk_sentiment_add_rules (GString    *out,
+                        const char *member,
+                        guint       rules)
 {
-  json_builder_set_member_name (b, member);
-  json_builder_begin_array (b);
+  gboolean first = TRUE;
+
+  nk_buf_append_c (out, ',');
+  nk_json_append_string (out, member, -1);
+  NK_BUF_LIT (out, ":[");
   for (guint r = 0; r < NK_VADER_N_RULES; r++)
     if (rules & (1u << r))
-      json_builder_add_string_value (b, nk_vader_rule_name (1u << r));
-  json_builder_end_array (b);
+      {
+        if (!first)
+          nk_buf_append_c (out, ',');
+        first = FALSE;
+        nk_json_append_string (out, nk_vader_rule_name (1u << r), -1);
+      }
+  nk_buf_append_c (out, ']');
 }
 
 static void
-nk_sentiment_add_token (JsonBuilder        *b,
+nk_sentiment_add_token (GString            *out,
                         const NkVaderToken *t,
                         const NkVaderToken *d)
 {
-  g_autofree char *text = g_strndup (t->text, t->len);
+  /* the token up to a NUL character, U+FFFD when it is not valid UTF-8 */
+  const char *nul = memchr (t->text, '\0', t->len);
+  gsize len = nul ? (gsize) (nul - t->text) : t->len;
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "token");
-  json_builder_add_string_value (b, g_utf8_validate (text, -1, NULL) ? text : "\xef\xbf\xbd");
-  json_builder_set_member_name (b, "lexicon");
-  if (t->in_lexicon)
-    json_builder_add_double_value (b, t->lexicon_valence);
+  NK_BUF_LIT (out, "{\"token\":");
+  if (g_utf8_validate (t->text, (gssize) len, NULL))
+    nk_json_append_string (out, t->text, (gssize) len);
   else
-    json_builder_add_null_value (b);
+    nk_json_append_string (out, "\xef\xbf\xbd", -1);
+  NK_BUF_LIT (out, ",\"lexicon\":");
+  if (t->in_lexicon)
+    nk_json_append_double (out, t->lexicon_valence);
+  else
+    NK_BUF_LIT (out, "null");
   /* Rounded for readers: 2.1260000000000003 is noise. */
-  json_builder_set_member_name (b, "valence");
-  json_builder_add_double_value (b, nk_vader_round (t->valence, 4));
-  nk_sentiment_add_rules (b, "rules", t->rules);
+  NK_BUF_LIT (out, ",\"valence\":");
+  nk_json_append_double (out, nk_vader_round (t->valence, 4));
+  nk_sentiment_add_rules (out, "rules", t->rules);
   if (d != NULL)
     {
-      json_builder_set_member_name (b, "domain_valence");
-      json_builder_add_double_value (b, nk_vader_round (d->valence, 4));
-      nk_sentiment_add_rules (b, "domain_rules", d->rules);
+      NK_BUF_LIT (out, ",\"domain_valence\":");
+      nk_json_append_double (out, nk_vader_round (d->valence, 4));
+      nk_sentiment_add_rules (out, "domain_rules", d->rules);
     }
-  json_builder_end_object (b);
+  nk_buf_append_c (out, '}');
 }
 
 /* The tokens that moved the score (a lexicon word, or any valence or rule), then the
- * punctuation emphasis when there was one. Tokenisation does not depend on the lexicon,
- * so the domain tokens line up one to one with the pure ones. */
-static JsonNode *
+ * punctuation emphasis when there was one, into self->json. Tokenisation does not depend
+ * on the lexicon, so the domain tokens line up one to one with the pure ones. */
+static void
 nk_sentiment_explain (NkSentiment         *self,
                       const NkVaderScores *scores,
                       gboolean             have_domain)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
+  GString *out = self->json;
   const NkVaderToken *t, *d = NULL;
   guint n, nd = 0;
+  gboolean first = TRUE;
 
   t = nk_vader_scratch_get_tokens (self->scratch, &n);
   if (have_domain)
     d = nk_vader_scratch_get_tokens (self->domain_scratch, &nd);
-  json_builder_begin_array (b);
+  g_string_truncate (out, 0);
+  nk_buf_append_c (out, '[');
   for (guint i = 0; i < n; i++)
     {
       const NkVaderToken *di = (d && i < nd) ? &d[i] : NULL;
 
       if (t[i].in_lexicon || t[i].valence != 0 || t[i].rules != 0 ||
           (di && (di->in_lexicon || di->valence != 0 || di->rules != 0)))
-        nk_sentiment_add_token (b, &t[i], di);
+        {
+          if (!first)
+            nk_buf_append_c (out, ',');
+          first = FALSE;
+          nk_sentiment_add_token (out, &t[i], di);
+        }
     }
   if (scores->punct_amplifier != 0)
     {
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "token");
-      json_builder_add_string_value (b, "!?");
-      json_builder_set_member_name (b, "lexicon");
-      json_builder_add_null_value (b);
-      json_builder_set_member_name (b, "valence");
-      json_builder_add_double_value (b, nk_vader_round (scores->punct_amplifier, 4));
-      json_builder_set_member_name (b, "rules");
-      json_builder_begin_array (b);
-      json_builder_add_string_value (b, "punctuation");
-      json_builder_end_array (b);
-      json_builder_end_object (b);
+      if (!first)
+        nk_buf_append_c (out, ',');
+      NK_BUF_LIT (out, "{\"token\":\"!?\",\"lexicon\":null,\"valence\":");
+      nk_json_append_double (out, nk_vader_round (scores->punct_amplifier, 4));
+      NK_BUF_LIT (out, ",\"rules\":[\"punctuation\"]}");
     }
-  json_builder_end_array (b);
-  return json_builder_get_root (b);
+  nk_buf_append_c (out, ']');
 }
 
 /* ---- processing -------------------------------------------------------------------- */
@@ -254,35 +276,38 @@ typedef struct {
   guint  negative;
 } NkSentimentTotals;
 
+/* meta.sentiment as JSON text: {"mean_compound": x|null, ["domain_mean_compound",]
+ * "positive": n, "negative": n, "neutral": n}. */
 static void
 nk_sentiment_take_meta (NkDocument              *doc,
                         const NkSentimentTotals *tot,
                         gboolean                 have_domain)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
+  GString *out = g_string_sized_new (128);
+  gsize len;
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "mean_compound");
+  NK_BUF_LIT (out, "{\"mean_compound\":");
   if (tot->n > 0)
-    json_builder_add_double_value (b, nk_vader_round (tot->sum / tot->n, 4));
+    nk_json_append_double (out, nk_vader_round (tot->sum / tot->n, 4));
   else
-    json_builder_add_null_value (b);
+    NK_BUF_LIT (out, "null");
   if (have_domain)
     {
-      json_builder_set_member_name (b, "domain_mean_compound");
+      NK_BUF_LIT (out, ",\"domain_mean_compound\":");
       if (tot->n > 0)
-        json_builder_add_double_value (b, nk_vader_round (tot->domain_sum / tot->n, 4));
+        nk_json_append_double (out, nk_vader_round (tot->domain_sum / tot->n, 4));
       else
-        json_builder_add_null_value (b);
+        NK_BUF_LIT (out, "null");
     }
-  json_builder_set_member_name (b, "positive");
-  json_builder_add_int_value (b, tot->positive);
-  json_builder_set_member_name (b, "negative");
-  json_builder_add_int_value (b, tot->negative);
-  json_builder_set_member_name (b, "neutral");
-  json_builder_add_int_value (b, tot->n - tot->positive - tot->negative);
-  json_builder_end_object (b);
-  nk_document_take_meta (doc, "sentiment", json_builder_get_root (b));
+  NK_BUF_LIT (out, ",\"positive\":");
+  nk_json_append_int (out, tot->positive);
+  NK_BUF_LIT (out, ",\"negative\":");
+  nk_json_append_int (out, tot->negative);
+  NK_BUF_LIT (out, ",\"neutral\":");
+  nk_json_append_int (out, tot->n - tot->positive - tot->negative);
+  nk_buf_append_c (out, '}');
+  len = out->len;
+  nk_document_take_meta_json (doc, "sentiment", g_string_free (out, FALSE), len);
 }
 
 static gboolean
@@ -332,7 +357,10 @@ nk_sentiment_process (gpointer     data,
           tot.domain_sum += dom.compound;
         }
       if (self->explain)
-        nk_layer_take_json (layer, k, explain_attr, nk_sentiment_explain (self, &sc, have_domain));
+        {
+          nk_sentiment_explain (self, &sc, have_domain);
+          nk_layer_set_json_text (layer, k, explain_attr, self->json->str, self->json->len);
+        }
       tot.n++;
       tot.sum += sc.compound;
       tot.positive += sc.compound >= NK_SENTIMENT_THRESHOLD;

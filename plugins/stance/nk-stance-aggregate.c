@@ -33,40 +33,77 @@ nk_tally_total (const NkStanceTally *t)
   return t->n[0] + t->n[1] + t->n[2];
 }
 
-JsonObject *
-nk_stance_tally_to_json (const NkStanceTally *t, NkJsonLeaves *leaves)
+/* "favor":n,"against":n,"neutral":n,"mean_score":x: a tally's members, no braces. */
+static void
+nk_tally_append_members (const NkStanceTally *t, GString *out)
 {
-  JsonObject *obj = json_object_new ();
   guint64 total = nk_tally_total (t);
-  json_object_set_member (obj, "favor", nk_json_leaves_int (leaves, (gint64) t->n[1]));
-  json_object_set_member (obj, "against", nk_json_leaves_int (leaves, (gint64) t->n[2]));
-  json_object_set_member (obj, "neutral", nk_json_leaves_int (leaves, (gint64) t->n[0]));
+  NK_BUF_LIT (out, "\"favor\":");
+  nk_json_append_int (out, (gint64) t->n[1]);
+  NK_BUF_LIT (out, ",\"against\":");
+  nk_json_append_int (out, (gint64) t->n[2]);
+  NK_BUF_LIT (out, ",\"neutral\":");
+  nk_json_append_int (out, (gint64) t->n[0]);
+  NK_BUF_LIT (out, ",\"mean_score\":");
   if (total > 0)
-    json_object_set_member (obj, "mean_score",
-                            nk_json_leaves_double (leaves, round (t->score_sum / (double) total
-                                                                  * 1e4) / 1e4));
+    nk_json_append_double (out, round (t->score_sum / (double) total * 1e4) / 1e4);
   else
-    json_object_set_member (obj, "mean_score", nk_json_leaves_null (leaves));
-  return obj;
+    NK_BUF_LIT (out, "null");
 }
+
+void
+nk_stance_tally_append_json (const NkStanceTally *t, GString *out)
+{
+  nk_buf_append_c (out, '{');
+  nk_tally_append_members (t, out);
+  nk_buf_append_c (out, '}');
+}
+
+typedef struct {
+  char          *name;
+  NkStanceTally  tally;
+} NkHolderAgg;
+
+/* A document has a few holders per target, so they are an array searched in order; past
+ * NK_HOLDERS_INDEX_AT (the corpus sink) a hash index of name -> position + 1 takes over. */
+#define NK_HOLDERS_INDEX_AT 16
 
 typedef struct {
   char          *target;
   NkStanceTally  all;
-  GHashTable    *holders;   /* name -> NkStanceTally */
+  GArray        *holders;   /* NkHolderAgg, first-seen order */
+  GHashTable    *index;     /* NULL until the holders are many */
 } NkTargetAgg;
+
+typedef struct {
+  const char          *name;
+  const NkStanceTally *tally;
+} NkHolderRow;
 
 struct _NkStanceAggregate {
   GPtrArray *targets;   /* NkTargetAgg *, first-seen order; the first n_active are in use */
   guint      n_active;  /* the rest are kept for the next document (no reallocation) */
+  GArray    *rows;      /* NkHolderRow scratch for sorting holders, reused */
 };
+
+/* Empties @t's tallies for the next document. */
+static void
+nk_target_agg_reset (NkTargetAgg *t)
+{
+  for (guint i = 0; i < t->holders->len; i++)
+    g_free (g_array_index (t->holders, NkHolderAgg, i).name);
+  g_array_set_size (t->holders, 0);
+  g_clear_pointer (&t->index, g_hash_table_unref);
+  memset (&t->all, 0, sizeof t->all);
+}
 
 static void
 nk_target_agg_free (gpointer p)
 {
   NkTargetAgg *t = p;
   g_free (t->target);
-  g_hash_table_unref (t->holders);
+  nk_target_agg_reset (t);
+  g_array_unref (t->holders);
   g_free (t);
 }
 
@@ -75,6 +112,7 @@ nk_stance_aggregate_new (void)
 {
   NkStanceAggregate *agg = g_new0 (NkStanceAggregate, 1);
   agg->targets = g_ptr_array_new_with_free_func (nk_target_agg_free);
+  agg->rows = g_array_new (FALSE, FALSE, sizeof (NkHolderRow));
   return agg;
 }
 
@@ -84,6 +122,7 @@ nk_stance_aggregate_free (NkStanceAggregate *agg)
   if (agg == NULL)
     return;
   g_ptr_array_unref (agg->targets);
+  g_array_unref (agg->rows);
   g_free (agg);
 }
 
@@ -112,13 +151,12 @@ nk_aggregate_target (NkStanceAggregate *agg, const char *target)
           g_free (t->target);
           t->target = g_strdup (target);
         }
-      memset (&t->all, 0, sizeof t->all);
-      g_hash_table_remove_all (t->holders);
+      nk_target_agg_reset (t);
       return t;
     }
   NkTargetAgg *t = g_new0 (NkTargetAgg, 1);
   t->target = g_strdup (target);
-  t->holders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  t->holders = g_array_new (FALSE, FALSE, sizeof (NkHolderAgg));
   g_ptr_array_add (agg->targets, t);
   agg->n_active++;
   return t;
@@ -130,18 +168,49 @@ nk_stance_aggregate_declare (NkStanceAggregate *agg, const char *target)
   nk_aggregate_target (agg, target);
 }
 
+static void
+nk_holder_index_add (NkTargetAgg *t, guint i)
+{
+  g_hash_table_insert (t->index, g_array_index (t->holders, NkHolderAgg, i).name,
+                       GUINT_TO_POINTER (i + 1));
+}
+
+/* The tally of holder @name in @t, a new zero one if it has none yet. */
+static NkStanceTally *
+nk_holder_tally (NkTargetAgg *t, const char *name)
+{
+  NkHolderAgg *hs = (NkHolderAgg *) (gpointer) t->holders->data;
+  if (t->index != NULL)
+    {
+      guint pos = GPOINTER_TO_UINT (g_hash_table_lookup (t->index, name));
+      if (pos > 0)
+        return &hs[pos - 1].tally;
+    }
+  else
+    for (guint i = 0; i < t->holders->len; i++)
+      if (strcmp (hs[i].name, name) == 0)
+        return &hs[i].tally;
+  NkHolderAgg h = { g_strdup (name), { { 0, 0, 0 }, 0 } };
+  g_array_append_val (t->holders, h);
+  guint last = t->holders->len - 1;
+  if (t->index != NULL)
+    nk_holder_index_add (t, last);
+  else if (t->holders->len > NK_HOLDERS_INDEX_AT)
+    {
+      /* keys are the array's names, freed with the array */
+      t->index = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i <= last; i++)
+        nk_holder_index_add (t, i);
+    }
+  return &g_array_index (t->holders, NkHolderAgg, last).tally;
+}
+
 void
 nk_stance_aggregate_add (NkStanceAggregate *agg, const char *target, const char *holder,
                          const char *label, double score)
 {
   NkTargetAgg *t = nk_aggregate_target (agg, target ? target : "");
-  const char *key = holder ? holder : NK_STANCE_NO_HOLDER;
-  NkStanceTally *h = g_hash_table_lookup (t->holders, key);
-  if (h == NULL)
-    {
-      h = g_new0 (NkStanceTally, 1);
-      g_hash_table_insert (t->holders, g_strdup (key), h);
-    }
+  NkStanceTally *h = nk_holder_tally (t, holder ? holder : NK_STANCE_NO_HOLDER);
   nk_stance_tally_add (&t->all, label, score);
   nk_stance_tally_add (h, label, score);
 }
@@ -162,11 +231,6 @@ nk_stance_aggregate_add_layer (NkStanceAggregate *agg, const NkLayer *layer)
                              nk_layer_get_double (layer, i, score));
 }
 
-typedef struct {
-  const char          *name;
-  const NkStanceTally *tally;
-} NkHolderRow;
-
 static int
 nk_holder_row_cmp (gconstpointer a, gconstpointer b)
 {
@@ -177,81 +241,47 @@ nk_holder_row_cmp (gconstpointer a, gconstpointer b)
   return strcmp (x->name, y->name);
 }
 
-static JsonNode *
-nk_object_node (JsonObject *obj)
+/* {"favor":..,"mean_score":..,"holders":{name: tally, ...}}. */
+static void
+nk_target_agg_append_json (NkStanceAggregate *agg, const NkTargetAgg *t, GString *out)
 {
-  JsonNode *node = json_node_init_object (json_node_alloc (), obj);
-  json_object_unref (obj);   /* the node holds its own reference */
-  return node;
-}
-
-/* A tally as a node; one-span tallies (most holders) repeat across documents, since the
- * rules give few distinct scores, so they come from the shared cache. */
-static JsonNode *
-nk_tally_node (const NkStanceTally *t, NkJsonLeaves *leaves)
-{
-  static const guint kinds[3] = { NK_LEAF_TALLY_NEUTRAL, NK_LEAF_TALLY_FAVOR,
-                                  NK_LEAF_TALLY_AGAINST };
-  if (nk_tally_total (t) != 1)
-    return nk_object_node (nk_stance_tally_to_json (t, leaves));
-  guint label = t->n[1] ? 1 : t->n[2] ? 2 : 0;
-  guint64 key = nk_json_leaves_double_key (round (t->score_sum * 1e4) / 1e4);
-  JsonNode *node = nk_json_leaves_lookup (leaves, kinds[label], key);
-  if (node != NULL)
-    return node;
-  return nk_json_leaves_store (leaves, kinds[label], key,
-                               nk_object_node (nk_stance_tally_to_json (t, leaves)));
-}
-
-static JsonNode *nk_target_agg_to_json (const NkTargetAgg *t, NkJsonLeaves *leaves);
-
-/* A target without spans in the document: one shared node. */
-static JsonNode *
-nk_target_agg_node (const NkTargetAgg *t, NkJsonLeaves *leaves)
-{
-  if (nk_tally_total (&t->all) != 0 || g_hash_table_size (t->holders) != 0)
-    return nk_target_agg_to_json (t, leaves);
-  JsonNode *node = nk_json_leaves_lookup (leaves, NK_LEAF_EMPTY_TARGET, 0);
-  if (node != NULL)
-    return node;
-  return nk_json_leaves_store (leaves, NK_LEAF_EMPTY_TARGET, 0,
-                               nk_target_agg_to_json (t, leaves));
-}
-
-static JsonNode *
-nk_target_agg_to_json (const NkTargetAgg *t, NkJsonLeaves *leaves)
-{
-  JsonObject *obj = nk_stance_tally_to_json (&t->all, leaves);
-  g_autoptr (GArray) rows = g_array_new (FALSE, FALSE, sizeof (NkHolderRow));
-  GHashTableIter it;
-  gpointer k, v;
-  g_hash_table_iter_init (&it, t->holders);
-  while (g_hash_table_iter_next (&it, &k, &v))
+  GArray *rows = agg->rows;
+  g_array_set_size (rows, 0);
+  for (guint i = 0; i < t->holders->len; i++)
     {
-      NkHolderRow row = { k, v };
+      const NkHolderAgg *h = &g_array_index (t->holders, NkHolderAgg, i);
+      NkHolderRow row = { h->name, &h->tally };
       g_array_append_val (rows, row);
     }
-  g_array_sort (rows, nk_holder_row_cmp);
-  JsonObject *holders = json_object_new ();
+  if (rows->len > 1)
+    g_array_sort (rows, nk_holder_row_cmp);
+  nk_buf_append_c (out, '{');
+  nk_tally_append_members (&t->all, out);
+  NK_BUF_LIT (out, ",\"holders\":{");
   for (guint i = 0; i < rows->len; i++)
     {
       const NkHolderRow *row = &g_array_index (rows, NkHolderRow, i);
-      json_object_set_member (holders, row->name, nk_tally_node (row->tally, leaves));
+      if (i > 0)
+        nk_buf_append_c (out, ',');
+      nk_json_append_string (out, row->name, -1);
+      nk_buf_append_c (out, ':');
+      nk_stance_tally_append_json (row->tally, out);
     }
-  json_object_set_object_member (obj, "holders", holders);
-  return nk_object_node (obj);
+  NK_BUF_LIT (out, "}}");
 }
 
-JsonNode *
-nk_stance_aggregate_to_json (const NkStanceAggregate *agg, NkJsonLeaves *leaves)
+void
+nk_stance_aggregate_append_json (NkStanceAggregate *agg, GString *out)
 {
-  JsonObject *obj = json_object_new ();
+  nk_buf_append_c (out, '{');
   for (guint i = 0; i < agg->n_active; i++)
     {
       const NkTargetAgg *t = g_ptr_array_index (agg->targets, i);
-      json_object_set_member (obj, t->target, nk_target_agg_node (t, leaves));
+      if (i > 0)
+        nk_buf_append_c (out, ',');
+      nk_json_append_string (out, t->target, -1);
+      nk_buf_append_c (out, ':');
+      nk_target_agg_append_json (agg, t, out);
     }
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (node, obj);
-  return node;
+  nk_buf_append_c (out, '}');
 }

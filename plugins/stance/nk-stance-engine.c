@@ -355,6 +355,18 @@ nk_stem (char *s, gsize len)
   return len;
 }
 
+/* FALSE when nk_stem () surely returns @len unchanged, for a word of ASCII letters and
+ * digits: every rule needs more than 3 bytes and a last byte s, d (-ed), g (-ing) or e,
+ * or a doubled last letter. Most words fail this test, and it is far cheaper. */
+static inline gboolean
+nk_stem_may_change (const char *s, gsize len)
+{
+  if (len <= 3)
+    return FALSE;
+  char last = s[len - 1];
+  return last == 's' || last == 'd' || last == 'g' || last == 'e' || last == s[len - 2];
+}
+
 static gboolean
 nk_is_word_byte (guchar c)
 {
@@ -870,22 +882,24 @@ nk_text_ascii_word (NkTokenizeCtx *c, const char *p, const char *end)
 {
   char buf[NK_STANCE_MAX_WORD];
   guint32 h = NK_FNV_BASIS;
-  gsize n = 0;
+  /* at most NK_STANCE_MAX_WORD - 1 bytes: a longer word is rejected below, as
+   * nk_normalize rejects it, so the loop needs no length test of its own */
+  const char *limit = end - p > NK_STANCE_MAX_WORD - 1 ? p + NK_STANCE_MAX_WORD - 1 : end;
   const char *q = p;
+  char *b = buf;
   guchar ch;
-  for (; q < end && (ch = nk_word_lower[(guchar) *q]) != 0; q++)
+  for (; q < limit && (ch = nk_word_lower[(guchar) *q]) != 0; q++)
     {
-      if (n == NK_STANCE_MAX_WORD - 1)
-        return NULL;   /* too long: nk_normalize rejects it */
-      buf[n++] = (char) ch;
+      *b++ = (char) ch;
       h = NK_FNV_STEP (h, ch);
     }
-  if (q < end && ((guchar) *q >= 0x80
+  if (q < end && (nk_word_lower[(guchar) *q] != 0 || (guchar) *q >= 0x80
                   || ((*q == '\'' || *q == '.') && q + 1 < end && g_ascii_isalpha (q[1]))))
-    return NULL;
+    return NULL;   /* too long, or not plain ASCII: the general path */
+  gsize n = (gsize) (b - buf);
   NkToken *tok = nk_push_token (c, p, q, NK_TOK_WORD);
   tok->exact = nk_vocab_lookup_hashed (c->model, h, buf, n);
-  gsize k = nk_stem (buf, n);
+  gsize k = nk_stem_may_change (buf, n) ? nk_stem (buf, n) : n;
   tok->stem = k == n ? tok->exact : nk_vocab_lookup (c->model, buf, k);
   nk_finish_word (c, tok, p);
   return q;
@@ -1351,12 +1365,26 @@ nk_has_cue_evidence (const NkStanceScratch *s, const NkStanceResult *r)
   return FALSE;
 }
 
+/* Whether a term of @target is among the sentence's hits. */
+static gboolean
+nk_names_target (const NkStanceScratch *s, guint target)
+{
+  const NkHit *hits = (const NkHit *) s->hits->data;
+  for (guint h = 0; h < s->hits->len; h++)
+    if (hits[h].kind == NK_STANCE_KIND_TERM && (guint) hits[h].target == target)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 nk_score_target (const NkStanceModel *m, NkStanceScratch *s, guint target, const char *text,
                  NkStanceSentimentFunc func, gpointer data, double sentence_compound,
                  gboolean contrast)
 {
   const NkStanceParams *prm = &m->params;
+  /* most (sentence, target) pairs: not named, not in document context; no clause marks */
+  if (!nk_mentioned_before (s, target) && !nk_names_target (s, target))
+    return;
   gint first = nk_mark_target_clauses (s, target);
   NkStanceResult r = { 0 };
   r.mentioned = first >= 0;

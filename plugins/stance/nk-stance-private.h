@@ -20,38 +20,8 @@ enum {
   NK_STANCE_ATTR_HOLDER,
 };
 
-/* Shared sealed JSON leaves (nk-stance-leaves.c), one cache per stage instance. Each call
- * returns a new reference; with a NULL cache it returns a fresh node. */
-typedef struct _NkJsonLeaves NkJsonLeaves;
-
-NkJsonLeaves *nk_json_leaves_new    (void);
-void          nk_json_leaves_free   (NkJsonLeaves *leaves);
-JsonNode     *nk_json_leaves_null   (NkJsonLeaves *leaves);
-JsonNode     *nk_json_leaves_int    (NkJsonLeaves *leaves,
-                                     gint64        value);
-JsonNode     *nk_json_leaves_double (NkJsonLeaves *leaves,
-                                     double        value);
-JsonNode     *nk_json_leaves_string (NkJsonLeaves *leaves,
-                                     const char   *str,
-                                     gsize         len);
-/* A one-element array [str]. */
-JsonNode     *nk_json_leaves_string_list1 (NkJsonLeaves *leaves,
-                                           const char   *str,
-                                           gsize         len);
-
-/* Any node under a (kind, 64-bit key) in a small direct-mapped table: lookup returns a new
- * reference or NULL; store seals @node, keeps a reference and returns @node. */
-enum { NK_LEAF_DOUBLE, NK_LEAF_EMPTY_TARGET, NK_LEAF_TALLY_FAVOR, NK_LEAF_TALLY_AGAINST,
-       NK_LEAF_TALLY_NEUTRAL };
-JsonNode     *nk_json_leaves_lookup (NkJsonLeaves *leaves,
-                                     guint         kind,
-                                     guint64       key);
-JsonNode     *nk_json_leaves_store  (NkJsonLeaves *leaves,
-                                     guint         kind,
-                                     guint64       key,
-                                     JsonNode     *node);
-/* The key of a double: its bits. */
-guint64       nk_json_leaves_double_key (double value);
+/* Appends a string literal (its length known at compile time). */
+#define NK_BUF_LIT(out, lit) nk_buf_append ((out), "" lit, sizeof (lit) - 1)
 
 /* Counts and score sum of stance spans, for one target or one (target, holder). */
 typedef struct {
@@ -62,9 +32,9 @@ typedef struct {
 void nk_stance_tally_add       (NkStanceTally *tally,
                                 const char    *label,
                                 double         score);
-/* {"favor": n, "against": n, "neutral": n, "mean_score": x} (x null when n = 0). */
-JsonObject *nk_stance_tally_to_json (const NkStanceTally *tally,
-                                     NkJsonLeaves        *leaves);
+/* Appends {"favor":n,"against":n,"neutral":n,"mean_score":x} (x null when n = 0). */
+void nk_stance_tally_append_json (const NkStanceTally *tally,
+                                  GString             *out);
 
 /* Per target id, a tally and per-holder tallies; used for meta.stance and the summary. */
 typedef struct _NkStanceAggregate NkStanceAggregate;
@@ -84,10 +54,11 @@ void               nk_stance_aggregate_add    (NkStanceAggregate *agg,
 /* Adds every span of a document's `stance` layer (attributes found by name). */
 void               nk_stance_aggregate_add_layer (NkStanceAggregate *agg,
                                                   const NkLayer     *layer);
-/* {target: {favor, against, neutral, mean_score, holders: {name: {...}}}}, targets in
- * first-seen order, holders by decreasing count then name. */
-JsonNode          *nk_stance_aggregate_to_json (const NkStanceAggregate *agg,
-                                                NkJsonLeaves            *leaves);
+/* Appends {target: {favor, against, neutral, mean_score, holders: {name: {...}}}} as
+ * compact JSON text, targets in first-seen order, holders by decreasing count then name.
+ * Not const: the holder sort reuses a scratch array of @agg. */
+void               nk_stance_aggregate_append_json (NkStanceAggregate *agg,
+                                                    GString           *out);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NkStanceAggregate, nk_stance_aggregate_free)
 

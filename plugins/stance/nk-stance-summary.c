@@ -62,8 +62,7 @@ nk_stance_summary_finish (gpointer data, GError **error)
   g_string_append (out, ", \"documents_with_stance\": ");
   nk_json_append_int (out, (gint64) self->with_stance);
   g_string_append (out, ", \"targets\": ");
-  g_autoptr (JsonNode) targets = nk_stance_aggregate_to_json (self->aggregate, NULL);
-  nk_json_append_node (out, targets);
+  nk_stance_aggregate_append_json (self->aggregate, out);
   g_string_append (out, "}\n");
   g_autoptr (NkOutputFile) file = nk_output_file_open (self->path, error);
   return file != NULL && nk_output_file_write (file, out->str, out->len, error)

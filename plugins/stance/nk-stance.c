@@ -62,7 +62,7 @@ static const NkAttrInfo nk_stance_attrs[] = {
   [NK_STANCE_ATTR_TARGET] = { "target", NK_ATTR_STRING },
   [NK_STANCE_ATTR_LABEL] = { "label", NK_ATTR_STRING },
   [NK_STANCE_ATTR_SCORE] = { "score", NK_ATTR_DOUBLE },
-  [NK_STANCE_ATTR_EVIDENCE] = { "evidence", NK_ATTR_JSON },
+  [NK_STANCE_ATTR_EVIDENCE] = { "evidence", NK_ATTR_JSON_TEXT },
   [NK_STANCE_ATTR_HOLDER] = { "holder", NK_ATTR_STRING },
 };
 
@@ -98,7 +98,7 @@ typedef struct {
   NkVaderScratch       *vader_scratch;
 #endif
   NkStanceAggregate    *aggregate;
-  NkJsonLeaves         *leaves;       /* shared leaf nodes of evidence and meta.stance */
+  GString              *json;         /* evidence of one span as JSON text, reused */
   GArray               *evidence_items;   /* NkEvidenceItem, reused per span */
   char                 *last_named;   /* holder a later "he said" refers to */
   gsize                 sentence_start;    /* the sentence being analysed, its words' */
@@ -228,7 +228,7 @@ nk_stance_create (const NkConfig *config, gpointer shared, GError **error)
   self->vader_scratch = nk_vader_scratch_new ();
 #endif
   self->aggregate = nk_stance_aggregate_new ();
-  self->leaves = nk_json_leaves_new ();
+  self->json = g_string_sized_new (256);
   self->evidence_items = g_array_new (FALSE, FALSE, sizeof (NkEvidenceItem));
   return self;
 }
@@ -242,7 +242,7 @@ nk_stance_free (gpointer data)
   nk_vader_scratch_free (self->vader_scratch);
 #endif
   nk_stance_aggregate_free (self->aggregate);
-  nk_json_leaves_free (self->leaves);
+  g_string_free (self->json, TRUE);
   g_array_unref (self->evidence_items);
   g_free (self->last_named);
   g_free (self);
@@ -402,8 +402,10 @@ nk_meta_holder (const NkStanceShared *sh, NkDocument *doc)
 enum { NK_EV_FAVOR, NK_EV_AGAINST, NK_EV_NEGATED, NK_EV_NEGATIONS, NK_EV_CONTRAST,
        NK_EV_HEDGES, NK_EV_IRREALIS, NK_EV_N_LISTS };
 
-static const char *const nk_evidence_lists[NK_EV_N_LISTS] = {
-  "favor", "against", "negated", "negations", "contrast", "hedges", "irrealis",
+/* The lists' keys, quoted and with their colon (plain ASCII: nothing to escape). */
+static const char *const nk_evidence_keys[NK_EV_N_LISTS] = {
+  "\"favor\":", "\"against\":", "\"negated\":", "\"negations\":", "\"contrast\":",
+  "\"hedges\":", "\"irrealis\":",
 };
 
 static void
@@ -414,7 +416,7 @@ nk_evidence_push (GArray *items, guint list, guint32 start, guint32 end)
 }
 
 /* The evidence word's length: cut at 127 bytes, at a character boundary (document text is
- * valid UTF-8, the core repairs it). */
+ * valid UTF-8, the core repairs it), and at a NUL character (the text may hold one). */
 static gsize
 nk_evidence_len (const char *text, const NkEvidenceItem *it)
 {
@@ -422,44 +424,29 @@ nk_evidence_len (const char *text, const NkEvidenceItem *it)
   if (len < it->end - it->start)
     while (len > 0 && (((guchar) text[it->start + len]) & 0xC0) == 0x80)
       len--;   /* never cut a character */
-  return len;
+  const char *nul = memchr (text + it->start, '\0', len);
+  return nul ? (gsize) (nul - (text + it->start)) : len;
 }
 
-/* Adds the list of items[first] (all its items, in order) to @obj; a one-word list, the
- * usual case, is a shared node. */
+/* Appends ,"list":["word",...] for the list of items[first]: all its items, in order. */
 static void
-nk_evidence_add_list (JsonObject *obj, NkJsonLeaves *leaves, const char *text,
-                      const NkEvidenceItem *items, guint n, guint first)
+nk_evidence_append_list (GString *out, const char *text, const NkEvidenceItem *items,
+                         guint n, guint first)
 {
-  guint list = items[first].list, count = 0;
+  guint list = items[first].list;
+  nk_buf_append_c (out, ',');
+  nk_buf_append (out, nk_evidence_keys[list], strlen (nk_evidence_keys[list]));
+  nk_buf_append_c (out, '[');
   for (guint i = first; i < n; i++)
-    count += items[i].list == list;
-  JsonNode *node;
-  if (count == 1)
-    node = nk_json_leaves_string_list1 (leaves, text + items[first].start,
-                                        nk_evidence_len (text, &items[first]));
-  else
     {
-      JsonArray *array = json_array_sized_new (count);
-      for (guint i = first; i < n; i++)
-        {
-          if (items[i].list != list)
-            continue;
-          gsize len = nk_evidence_len (text, &items[i]);
-          json_array_add_element (array, nk_json_leaves_string (leaves, text + items[i].start,
-                                                                len));
-        }
-      node = json_node_init_array (json_node_alloc (), array);
-      json_array_unref (array);
+      if (items[i].list != list)
+        continue;
+      if (i > first)
+        nk_buf_append_c (out, ',');
+      nk_json_append_string (out, text + items[i].start,
+                             (gssize) nk_evidence_len (text, &items[i]));
     }
-  json_object_set_member (obj, nk_evidence_lists[list], node);
-}
-
-/* A static string as a shared leaf (mention kinds, holder sources). */
-static JsonNode *
-nk_leaf_str (NkJsonLeaves *leaves, const char *s)
-{
-  return nk_json_leaves_string (leaves, s, strlen (s));
+  nk_buf_append_c (out, ']');
 }
 
 /* The evidence words of @r, each tagged with the list it goes in, in the rules' order. */
@@ -498,22 +485,23 @@ nk_evidence_collect (GArray *items, const NkStanceResult *r, const NkStanceEvide
     }
 }
 
-/* Evidence lists are built only when they get a member: the export writes every node, so
- * fewer nodes means a faster run (empty lists are left out); lists come in the order of
- * their first word, leaves and one-word lists are shared nodes (nk-stance-leaves.c).
+/* Evidence as compact JSON text in self->json, members in this order (empty lists are
+ * left out; lists come in the order of their first word):
  * {"mention": "term"|"context", "favor": [cue texts pushing favor], "against": [...],
  *  "negated": [cues a negator flipped], "negations", "contrast", "hedges", "irrealis",
  *  "sentiment": the VADER compound used (the target's clause with clause_sentiment, else
  *  the sentence's; absent when unknown), "holder_source"} */
-static JsonNode *
+static void
 nk_stance_evidence (NkStance *self, const NkStanceResult *r, const NkStanceEvidence *ev,
                     const char *text, const char *holder_source)
 {
-  NkJsonLeaves *leaves = self->leaves;
+  GString *out = self->json;
   GArray *items = self->evidence_items;
-  JsonObject *obj = json_object_new ();
-  json_object_set_member (obj, "mention",
-                          nk_leaf_str (leaves, r->mentioned ? "term" : "context"));
+  g_string_truncate (out, 0);
+  if (r->mentioned)
+    NK_BUF_LIT (out, "{\"mention\":\"term\"");
+  else
+    NK_BUF_LIT (out, "{\"mention\":\"context\"");
   nk_evidence_collect (items, r, ev);
   const NkEvidenceItem *it = (const NkEvidenceItem *) (gpointer) items->data;
   guint seen = 0;   /* lists already written, as bits: in the order of their first word */
@@ -521,15 +509,21 @@ nk_stance_evidence (NkStance *self, const NkStanceResult *r, const NkStanceEvide
     if (!(seen & (1u << it[i].list)))
       {
         seen |= 1u << it[i].list;
-        nk_evidence_add_list (obj, leaves, text, it, items->len, i);
+        nk_evidence_append_list (out, text, it, items->len, i);
       }
   if (!isnan (r->sentiment))
-    json_object_set_member (obj, "sentiment", nk_json_leaves_double (leaves, r->sentiment));
+    {
+      NK_BUF_LIT (out, ",\"sentiment\":");
+      nk_json_append_double (out, r->sentiment);
+    }
   if (holder_source)
-    json_object_set_member (obj, "holder_source", nk_leaf_str (leaves, holder_source));
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (node, obj);
-  return node;
+    {
+      /* the sources are plain ASCII words */
+      NK_BUF_LIT (out, ",\"holder_source\":\"");
+      nk_buf_append (out, holder_source, strlen (holder_source));
+      nk_buf_append_c (out, '"');
+    }
+  nk_buf_append_c (out, '}');
 }
 
 /* ---- process ----------------------------------------------------------------------- */
@@ -547,8 +541,8 @@ nk_stance_emit (NkStance *self, NkLayer *layer, const NkSpan *sent, const NkStan
   nk_layer_set_static_string (layer, k, NK_STANCE_ATTR_LABEL, label);
   /* four decimals are all the rules mean, and they export shorter */
   nk_layer_set_double (layer, k, NK_STANCE_ATTR_SCORE, round (r->score * 1e4) / 1e4);
-  nk_layer_take_json (layer, k, NK_STANCE_ATTR_EVIDENCE,
-                      nk_stance_evidence (self, r, ev, text, holder_source));
+  nk_stance_evidence (self, r, ev, text, holder_source);
+  nk_layer_set_json_text (layer, k, NK_STANCE_ATTR_EVIDENCE, self->json->str, self->json->len);
   if (holder != NULL)
     nk_layer_set_string (layer, k, NK_STANCE_ATTR_HOLDER, holder, -1);
   nk_stance_aggregate_add (self->aggregate, target, holder, label, r->score);
@@ -618,8 +612,10 @@ nk_stance_process (gpointer data, NkDocument *doc, GError **error)
   g_clear_pointer (&self->last_named, g_free);
   for (guint i = 0; i < n_sent; i++)
     nk_stance_sentence (self, layer, &h, &senti, text, &sents[i]);
-  nk_document_take_meta (doc, "stance", nk_stance_aggregate_to_json (self->aggregate,
-                                                                   self->leaves));
+  GString *meta = g_string_sized_new (256);
+  nk_stance_aggregate_append_json (self->aggregate, meta);
+  gsize len = meta->len;
+  nk_document_take_meta_json (doc, "stance", g_string_free (meta, FALSE), len);
   return TRUE;
 }
 

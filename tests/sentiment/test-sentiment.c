@@ -563,11 +563,17 @@ test_stage_explain (void)
   NkLayer *layer = nk_test_get_layer (doc, "sentiment");
   int explain = nk_layer_find_attr (layer, "explain");
   g_autofree char *json = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
   JsonArray *list;
   JsonObject *good = NULL;
 
   g_assert_cmpint (explain, >=, 0);
-  list = json_node_get_array (nk_layer_get_json (layer, 0, explain));
+  /* the stage writes the list as JSON text */
+  g_assert_nonnull (nk_layer_get_json_text (layer, 0, explain));
+  node = json_from_string (nk_layer_get_json_text (layer, 0, explain), &error);
+  g_assert_no_error (error);
+  list = json_node_get_array (node);
   for (guint i = 0; i < json_array_get_length (list); i++)
     {
       JsonObject *o = json_array_get_object_element (list, i);

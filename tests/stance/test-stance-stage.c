@@ -38,6 +38,21 @@ nk_attr (NkLayer *layer, guint i, const char *name)
                                                   : NULL;
 }
 
+/* The evidence of span @i, parsed from the layer's JSON text (the caller frees it). */
+static JsonNode *
+nk_evidence (NkLayer *layer, guint i)
+{
+  int a = nk_layer_find_attr (layer, "evidence");
+  g_assert_cmpint (a, >=, 0);
+  const char *json = nk_layer_get_json_text (layer, i, (guint) a);
+  g_assert_nonnull (json);
+  g_autoptr (GError) error = NULL;
+  JsonNode *node = json_from_string (json, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  return node;
+}
+
 static void
 test_stage_spans (void)
 {
@@ -62,7 +77,7 @@ test_stage_spans (void)
   g_assert_cmpfloat (nk_layer_get_double (layer, 0, (guint) score), <, -0.3);
   g_assert_cmpfloat (nk_layer_get_double (layer, 1, (guint) score), >, 0.3);
   /* evidence: the cue and its effect */
-  JsonNode *ev = nk_layer_get_json (layer, 0, (guint) nk_layer_find_attr (layer, "evidence"));
+  g_autoptr (JsonNode) ev = nk_evidence (layer, 0);
   JsonObject *obj = json_node_get_object (ev);
   JsonArray *against = json_object_get_array_member (obj, "against");
   g_assert_cmpuint (json_array_get_length (against), ==, 1);
@@ -106,8 +121,8 @@ test_stage_sentiment (void)
                                                      "The summit was a wonderful success.");
   NkLayer *layer = nk_stance_layer (doc);
   g_assert_cmpuint (nk_layer_get_n_spans (layer), ==, 1);
-  JsonObject *ev = json_node_get_object (
-    nk_layer_get_json (layer, 0, (guint) nk_layer_find_attr (layer, "evidence")));
+  g_autoptr (JsonNode) ev_node = nk_evidence (layer, 0);
+  JsonObject *ev = json_node_get_object (ev_node);
   NkLayer *senti = nk_document_get_layer (doc, "sentiment");
   g_assert_cmpfloat (json_object_get_double_member (ev, "sentiment"), ==,
                      nk_layer_get_double (senti, 0, (guint) nk_layer_find_attr (senti, "compound")));
@@ -121,8 +136,8 @@ test_stage_sentiment (void)
   g_autoptr (NkDocument) doc2 = nk_test_process_text (
     clause, "The summit was a wonderful success; but the talks failed badly.");
   layer = nk_stance_layer (doc2);
-  ev = json_node_get_object (
-    nk_layer_get_json (layer, 0, (guint) nk_layer_find_attr (layer, "evidence")));
+  g_autoptr (JsonNode) ev_node2 = nk_evidence (layer, 0);
+  ev = json_node_get_object (ev_node2);
   g_assert_cmpfloat (json_object_get_double_member (ev, "sentiment"), <, 0);
 #endif
 }
@@ -173,8 +188,8 @@ test_stage_quotes (void)
   g_assert_cmpstr (nk_attr (layer, 0, "holder"), ==,
                    nk_layer_get_string (quotes, 0, (guint) speaker));
   g_assert_cmpstr (nk_attr (layer, 0, "label"), ==, "favor");
-  JsonObject *ev = json_node_get_object (
-    nk_layer_get_json (layer, 0, (guint) nk_layer_find_attr (layer, "evidence")));
+  g_autoptr (JsonNode) ev_node = nk_evidence (layer, 0);
+  JsonObject *ev = json_node_get_object (ev_node);
   g_assert_cmpstr (json_object_get_string_member (ev, "holder_source"), ==, "quote");
 }
 
