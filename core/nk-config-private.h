@@ -16,6 +16,8 @@ NkConfig *nk_config_new_checked (const NkConfigKey *schema,
                                  const char        *data_dir,
                                  GError           **error);
 void      nk_config_free        (NkConfig *config);
+void      nk_config_set_unwanted (NkConfig          *config,
+                                  const char *const *layers);
 void      nk_config_set_string  (NkConfig   *config,
                                  const char *key,
                                  const char *value);

@@ -15,6 +15,7 @@ struct _NkConfig {
   char       *stage_id;
   char       *data_dir;
   JsonObject *root;
+  char      **unwanted;   /* provided layers no later stage reads */
 };
 
 G_DEFINE_QUARK (nk-stage-error-quark, nk_stage_error)
@@ -299,8 +300,31 @@ nk_config_free (NkConfig *config)
     return;
   g_free (config->stage_id);
   g_free (config->data_dir);
+  g_strfreev (config->unwanted);
   json_object_unref (config->root);
   g_free (config);
+}
+
+void
+nk_config_set_unwanted (NkConfig *config, const char *const *layers)
+{
+  g_strfreev (config->unwanted);
+  config->unwanted = g_strdupv ((char **) layers);
+}
+
+/**
+ * nk_config_layer_wanted:
+ * @layer: a layer this stage provides
+ *
+ * Whether any later stage of the pipeline reads @layer (requires or uses it, or an exporter
+ * writes it). A stage may skip computing a layer nobody wants; it should still add the layer
+ * (empty) so readers that look it up find it. Always TRUE outside a pipeline with sinks,
+ * where the caller reads the documents itself.
+ */
+gboolean
+nk_config_layer_wanted (const NkConfig *config, const char *layer)
+{
+  return config->unwanted == NULL || !g_strv_contains ((const char *const *) config->unwanted, layer);
 }
 
 void

@@ -295,6 +295,51 @@ nk_pipeline_check_layers (NkPipeline *p, GError **error)
 }
 
 static gboolean
+nk_stage_reads (const NkPipelineStage *stage, const char *layer)
+{
+  const NkStageInfo *info = stage->info;
+
+  return (info->requires && g_strv_contains (info->requires, layer)) ||
+         (info->uses && g_strv_contains (info->uses, layer)) ||
+         (info->wants_layer && info->wants_layer (stage->config, layer));
+}
+
+/* Demand: tell each stage which of its layers no later stage reads, so it can skip them.
+ * Only in pipelines with sinks; without one the caller reads the documents itself. */
+static void
+nk_pipeline_mark_unwanted (NkPipeline *p)
+{
+  if (p->n_doc_stages == p->stages->len)
+    return;
+  for (guint i = 0; i < p->stages->len; i++)
+    {
+      NkPipelineStage *stage = g_ptr_array_index (p->stages, i);
+      g_autoptr(GPtrArray) unwanted = g_ptr_array_new ();
+      const char *const *provides = stage->info->provides;
+
+      for (guint k = 0; provides && provides[k]; k++)
+        {
+          gboolean read = FALSE;
+
+          if (strcmp (provides[k], "text") == 0)
+            continue;
+          for (guint j = i + 1; j < p->stages->len && !read; j++)
+            {
+              NkPipelineStage *later = g_ptr_array_index (p->stages, j);
+              read = nk_stage_reads (later, provides[k]);
+              /* a later stage that provides the layer again hides this one */
+              if (!read && later->info->provides && g_strv_contains (later->info->provides, provides[k]))
+                break;
+            }
+          if (!read)
+            g_ptr_array_add (unwanted, (gpointer) provides[k]);
+        }
+      g_ptr_array_add (unwanted, NULL);
+      nk_config_set_unwanted (stage->config, (const char *const *) unwanted->pdata);
+    }
+}
+
+static gboolean
 nk_pipeline_parse (NkPipeline *p, JsonNode *root_node, GError **error)
 {
   JsonObject *root;
@@ -332,7 +377,10 @@ nk_pipeline_parse (NkPipeline *p, JsonNode *root_node, GError **error)
         return FALSE;
       g_ptr_array_add (p->stages, stage);
     }
-  return nk_pipeline_check_ids (p, error) && nk_pipeline_check_layers (p, error);
+  if (!nk_pipeline_check_ids (p, error) || !nk_pipeline_check_layers (p, error))
+    return FALSE;
+  nk_pipeline_mark_unwanted (p);
+  return TRUE;
 }
 
 NkPipeline *

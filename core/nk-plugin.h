@@ -56,6 +56,9 @@ typedef struct _NkStageInfo NkStageInfo;
  * @finish: (nullable): flushes after the last document (sinks write corpus-level outputs);
  *   not called when the run is interrupted or fails
  * @free: frees an instance; a sink freed without finish must discard partial output
+ * @wants_layer: (nullable): for stages whose configuration decides which layers they read
+ *   beyond @requires and @uses (an exporter's `layers`): TRUE if the stage reads @layer.
+ *   Earlier stages can then skip layers nobody reads (nk_config_layer_wanted ()).
  */
 struct _NkStageInfo {
   const char        *type;
@@ -78,6 +81,8 @@ struct _NkStageInfo {
   gboolean (*finish)    (gpointer        self,
                          GError        **error);
   void     (*free)      (gpointer        self);
+  gboolean (*wants_layer) (const NkConfig *config,
+                           const char     *layer);
 };
 
 typedef struct _NkRegistrar NkRegistrar;

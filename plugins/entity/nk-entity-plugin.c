@@ -29,7 +29,6 @@ static const NkAttrInfo nk_entity_attrs[] = {
 static const NkLayerInfo nk_entities_info = NK_LAYER_INFO ("entities", nk_entity_attrs);
 
 static const char *const nk_entity_requires[] = { "sentences", NULL };
-static const char *const nk_entity_uses[] = { "tokens", NULL };
 static const char *const nk_entity_provides[] = { "entities", NULL };
 
 static const NkConfigKey nk_entity_config[] = {
@@ -179,7 +178,6 @@ static const NkStageInfo nk_entity_stage = {
                  "canonical names, from gazetteers and rules",
   .kind = NK_STAGE_DOCUMENT,
   .requires = nk_entity_requires,
-  .uses = nk_entity_uses,
   .provides = nk_entity_provides,
   .config = nk_entity_config,
   .prepare = nk_entity_prepare,

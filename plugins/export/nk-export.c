@@ -312,6 +312,23 @@ nk_export_finish (gpointer data, GError **error)
   return nk_output_file_commit (self->out, error);
 }
 
+/* The layers this export writes: the listed ones, all with ["*"], else all but tokens. */
+static gboolean
+nk_export_wants_layer (const NkConfig *config, const char *layer)
+{
+  JsonArray *layers = nk_config_get_list (config, "layers");
+
+  if (layers == NULL)
+    return strcmp (layer, "tokens") != 0;
+  for (guint i = 0; i < json_array_get_length (layers); i++)
+    {
+      const char *name = json_array_get_string_element (layers, i);
+      if (strcmp (name, "*") == 0 || strcmp (name, layer) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static const NkStageInfo nk_export_stage = {
   .type = "export",
   .description = "Write each document as one JSON object per line (JSON Lines), in input order",
@@ -321,6 +338,7 @@ static const NkStageInfo nk_export_stage = {
   .process = nk_export_process,
   .finish = nk_export_finish,
   .free = nk_export_free,
+  .wants_layer = nk_export_wants_layer,
 };
 
 NK_PLUGIN_DEFINE_STAGE ("export", "1.0.0", "MIT", "JSON Lines exporter", nk_export_stage, "export")

@@ -147,7 +147,8 @@ nk_segment_create (const NkConfig *config,
   NkSegment *self = g_new0 (NkSegment, 1);
 
   self->seg = shared;
-  self->tokens = nk_config_get_bool (config, "tokens");
+  /* Tokens are most of segment's work: skip them when no later stage or export reads them. */
+  self->tokens = nk_config_get_bool (config, "tokens") && nk_config_layer_wanted (config, "tokens");
   self->norm = (NkNormMode) mode;
   self->paragraphs = g_array_new (FALSE, FALSE, sizeof (NkSegSpan));
   self->sentences = g_array_new (FALSE, FALSE, sizeof (NkSegSpan));

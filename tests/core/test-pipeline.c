@@ -120,6 +120,27 @@ test_defaults_and_paths (void)
   g_assert_cmpstr (nk_config_get_stage_id (nk_pipeline_get_stage_config (p, 1)), ==, "out");
 }
 
+/* Layers nobody downstream reads are reported to the stage that provides them. */
+static void
+test_layer_demand (void)
+{
+  g_autoptr(NkRegistry) registry = registry_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NkPipeline) alone = load (registry, "{\"stages\": [{\"plugin\": \"fixture\"}]}", &error);
+  g_autoptr(NkPipeline) all = load (registry,
+    "{\"stages\": [{\"plugin\": \"fixture\"}, {\"plugin\": \"export\"}]}", &error);
+  g_autoptr(NkPipeline) other = load (registry,
+    "{\"stages\": [{\"plugin\": \"fixture\"}, {\"plugin\": \"export\", \"config\": {\"layers\": [\"sentences\"]}}]}", &error);
+  g_autoptr(NkPipeline) star = load (registry,
+    "{\"stages\": [{\"plugin\": \"fixture\"}, {\"plugin\": \"export\", \"config\": {\"layers\": [\"*\"]}}]}", &error);
+
+  g_assert_no_error (error);
+  g_assert_true (nk_config_layer_wanted (nk_pipeline_get_stage_config (alone, 0), "words"));
+  g_assert_true (nk_config_layer_wanted (nk_pipeline_get_stage_config (all, 0), "words"));
+  g_assert_false (nk_config_layer_wanted (nk_pipeline_get_stage_config (other, 0), "words"));
+  g_assert_true (nk_config_layer_wanted (nk_pipeline_get_stage_config (star, 0), "words"));
+}
+
 static void
 test_prepare_fails (void)
 {
@@ -202,6 +223,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pipeline/load/defaults-and-paths", test_defaults_and_paths);
   g_test_add_func ("/pipeline/load/missing-file", test_missing_file);
   g_test_add_func ("/pipeline/prepare/fails", test_prepare_fails);
+  g_test_add_func ("/pipeline/layer-demand", test_layer_demand);
   g_test_add_func ("/pipeline/override-output", test_override_output);
   g_test_add_func ("/pipeline/worker/failure", test_worker_failure);
   return g_test_run ();
