@@ -127,14 +127,26 @@ nk_entity_meta_reset (NkEntityMeta *meta, guint n_mentions)
   g_array_set_size (meta->slots, cap);
 }
 
+/* Only places keys in this table (groups keep their order of first appearance), so it
+ * may take the bytes 8 at a time. */
 static guint32
 nk_entity_meta_hash (NkEntityLabel label, const char *s, gsize len)
 {
-  guint32 h = 2166136261u ^ (guint32) label;
+  const guint64 k = G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
+  guint64 h = (guint64) label + 1;
+  gsize i = 0;
 
-  for (gsize i = 0; i < len; i++)
-    h = (h ^ (guchar) s[i]) * 16777619u;
-  return h;
+  for (; i + 8 <= len; i += 8)
+    {
+      guint64 w;
+      memcpy (&w, s + i, sizeof w);
+      h = (h ^ w) * k;
+    }
+  guint64 tail = 0;
+  for (guint b = 0; i < len; i++, b += 8)
+    tail |= (guint64) (guchar) s[i] << b;
+  h = (h ^ tail) * k;
+  return (guint32) (((h ^ len) * k) >> 32);
 }
 
 static NkEntityGroup *

@@ -218,13 +218,11 @@ trie_pass (NkEntityTagger *t, const NkSentence *s)
           i++;
           continue;
         }
-      gint32 node = 0, best_rec = -1;
+      /* most words start no entry: the root step is one array load */
+      gint32 node = nk_entity_trie_child (gz, 0, PIECE (t, i)->id), best_rec = -1;
       guint best_end = i;
-      for (guint j = i; j < s->end; j++)
+      for (guint j = i; node >= 0;)
         {
-          node = nk_entity_trie_child (gz, node, PIECE (t, j)->id);
-          if (node < 0)
-            break;
           for (gint32 r = g_array_index (gz->node_first, gint32, node); r >= 0;
                r = RECORD (t, r)->next)
             if (record_fits (t, RECORD (t, r), i, j))
@@ -233,6 +231,9 @@ trie_pass (NkEntityTagger *t, const NkSentence *s)
                 best_end = j;
                 break;
               }
+          if (++j >= s->end)
+            break;
+          node = nk_entity_trie_child (gz, node, PIECE (t, j)->id);
         }
       if (best_rec < 0)
         {
@@ -1310,8 +1311,8 @@ nk_entity_tagger_run (NkEntityTagger *t, const char *text, gsize len,
         scan_sentence (t, sentences[2 * i], sentences[2 * i + 1]);
 
   g_array_set_size (t->match_at, t->pieces->len);
-  for (guint i = 0; i < t->pieces->len; i++)
-    g_array_index (t->match_at, gint32, i) = -1;
+  /* every byte 0xFF: -1, no match starts at the piece */
+  memset (t->match_at->data, 0xFF, (gsize) t->pieces->len * sizeof (gint32));
   for (guint i = 0; i < t->sents->len; i++)
     trie_pass (t, &g_array_index (t->sents, NkSentence, i));
   note_korea (t);
