@@ -409,13 +409,6 @@ static const NkStageInfo nk_clean_stage = {
   .free = nk_clean_free,
 };
 
-static gboolean
-nk_clean_register (NkRegistrar *registrar, GError **error)
-{
-  nk_registrar_add_stage (registrar, &nk_clean_stage);
-  return TRUE;
-}
-
-NK_PLUGIN_DEFINE ("clean", "1.0.0", "MIT",
-                  "Boilerplate removal, metadata and HTML main-content extraction",
-                  nk_clean_register, "clean")
+NK_PLUGIN_DEFINE_STAGE ("clean", "1.0.0", "MIT",
+                        "Boilerplate removal, metadata and HTML main-content extraction",
+                        nk_clean_stage, "clean")

@@ -187,12 +187,4 @@ static const NkStageInfo nk_entity_stage = {
   .free = nk_entity_free,
 };
 
-static gboolean
-nk_entity_register (NkRegistrar *registrar, GError **error)
-{
-  nk_registrar_add_stage (registrar, &nk_entity_stage);
-  return TRUE;
-}
-
-NK_PLUGIN_DEFINE ("entity", "1.0.0", "MIT", "Named entities resolved to canonical names",
-                  nk_entity_register, "entity")
+NK_PLUGIN_DEFINE_STAGE ("entity", "1.0.0", "MIT", "Named entities resolved to canonical names", nk_entity_stage, "entity")

@@ -291,13 +291,4 @@ static const NkStageInfo nk_quotes_stage = {
   .free = nk_quotes_free,
 };
 
-static gboolean
-nk_quotes_register (NkRegistrar *registrar,
-                    GError     **error)
-{
-  nk_registrar_add_stage (registrar, &nk_quotes_stage);
-  return TRUE;
-}
-
-NK_PLUGIN_DEFINE ("quotes", "1.0.0", "MIT", "Direct quotations and who said them",
-                  nk_quotes_register, "quotes")
+NK_PLUGIN_DEFINE_STAGE ("quotes", "1.0.0", "MIT", "Direct quotations and who said them", nk_quotes_stage, "quotes")

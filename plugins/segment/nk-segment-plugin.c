@@ -285,13 +285,4 @@ static const NkStageInfo nk_segment_stage = {
   .free = nk_segment_free,
 };
 
-static gboolean
-nk_segment_register (NkRegistrar *registrar,
-                     GError     **error)
-{
-  nk_registrar_add_stage (registrar, &nk_segment_stage);
-  return TRUE;
-}
-
-NK_PLUGIN_DEFINE ("segment", "1.0.0", "MIT", "Paragraph, sentence and token segmentation",
-                  nk_segment_register, "segment")
+NK_PLUGIN_DEFINE_STAGE ("segment", "1.0.0", "MIT", "Paragraph, sentence and token segmentation", nk_segment_stage, "segment")

@@ -384,13 +384,4 @@ static const NkStageInfo nk_sentiment_stage = {
   .free = nk_sentiment_free,
 };
 
-static gboolean
-nk_sentiment_register (NkRegistrar *registrar,
-                       GError     **error)
-{
-  nk_registrar_add_stage (registrar, &nk_sentiment_stage);
-  return TRUE;
-}
-
-NK_PLUGIN_DEFINE ("sentiment", "1.0.0", "MIT", "VADER sentiment for sentences and documents",
-                  nk_sentiment_register, "sentiment")
+NK_PLUGIN_DEFINE_STAGE ("sentiment", "1.0.0", "MIT", "VADER sentiment for sentences and documents", nk_sentiment_stage, "sentiment")
