@@ -14,6 +14,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* ---- UTF-8 repair ------------------------------------------------------------------ */
 
@@ -76,6 +79,10 @@ nk_utf8_validate (const char *bytes, gsize len)
     {
       gsize n;
 
+#ifdef __SSE2__
+      while (end - p >= 16 && !_mm_movemask_epi8 (_mm_loadu_si128 ((const __m128i *) p)))
+        p += 16;
+#endif
       while (end - p >= 8)
         {
           guint64 w;
@@ -128,22 +135,21 @@ nk_utf8_repair_append (GString *out, const char *bytes, gsize len)
 
 /* ---- offsets ----------------------------------------------------------------------- */
 
-#define NK_OFFSET_BLOCK 64
+#define NK_OFFSET_BLOCK 16   /* a lookup counts at most 15 bytes: two word loads */
 
 struct _NkOffsetMap {
   const char *text;
   gsize       len;
   gboolean    ascii;
-  GArray     *prefix;   /* guint32 code points before each block */
+  guint32    *prefix;     /* code points before each block */
+  gsize       n_blocks;
+  gsize       cap;
 };
 
 NkOffsetMap *
 nk_offset_map_new (void)
 {
-  NkOffsetMap *map = g_new0 (NkOffsetMap, 1);
-
-  map->prefix = g_array_new (FALSE, FALSE, sizeof (guint32));
-  return map;
+  return g_new0 (NkOffsetMap, 1);
 }
 
 void
@@ -151,12 +157,30 @@ nk_offset_map_free (NkOffsetMap *map)
 {
   if (map == NULL)
     return;
-  g_array_unref (map->prefix);
+  g_free (map->prefix);
   g_free (map);
 }
 
-/* Code points in @n bytes = bytes that are not UTF-8 continuation bytes (10xxxxxx),
- * counted eight at a time. */
+/* UTF-8 continuation bytes (10xxxxxx) in the eight bytes of @w: one 0/1 per byte, summed
+ * into the top byte by the multiply. */
+static inline guint32
+nk_word_continuations (guint64 w)
+{
+  guint64 m = (w & ~(w << 1) & G_GUINT64_CONSTANT (0x8080808080808080)) >> 7;
+
+  return (guint32) ((m * G_GUINT64_CONSTANT (0x0101010101010101)) >> 56);
+}
+
+static inline guint64
+nk_load_word (const guchar *p)
+{
+  guint64 w;
+
+  memcpy (&w, p, 8);
+  return w;
+}
+
+/* Code points in @n bytes = bytes that are not continuation bytes. */
 static inline guint32
 nk_count_chars (const guchar *p, gsize n)
 {
@@ -164,13 +188,7 @@ nk_count_chars (const guchar *p, gsize n)
   gsize i = 0;
 
   for (; i + 8 <= n; i += 8)
-    {
-      guint64 w;
-      memcpy (&w, p + i, 8);
-      guint64 m = (w & ~(w << 1) & G_GUINT64_CONSTANT (0x8080808080808080)) >> 7;
-      /* one 0/1 per byte; the multiply sums the eight bytes into the top byte */
-      cont += (guint32) ((m * G_GUINT64_CONSTANT (0x0101010101010101)) >> 56);
-    }
+    cont += nk_word_continuations (nk_load_word (p + i));
   for (; i < n; i++)
     cont += (p[i] & 0xC0) == 0x80;
   return (guint32) n - cont;
@@ -181,40 +199,66 @@ nk_offset_map_reset (NkOffsetMap *map, const char *text, gsize len)
 {
   const guchar *p = (const guchar *) text;
   guint32 total = 0;
-  gboolean ascii = TRUE;
+  gsize full = len / NK_OFFSET_BLOCK, b;
 
   map->text = text;
   map->len = len;
-  g_array_set_size (map->prefix, 0);
-  for (gsize b = 0; b < len; b += NK_OFFSET_BLOCK)
+  map->n_blocks = full + 1;
+  if (map->n_blocks > map->cap)
     {
-      gsize n = MIN (NK_OFFSET_BLOCK, len - b);
-      guint32 c = nk_count_chars (p + b, n);
-
-      g_array_append_val (map->prefix, total);
-      total += c;
-      if (c != n)
-        ascii = FALSE;
+      map->cap = MAX (map->n_blocks, 2 * map->cap);
+      map->prefix = g_renew (guint32, map->prefix, map->cap);
     }
-  map->ascii = ascii;
+  for (b = 0; b < full; b++)
+    {
+      const guchar *q = p + b * NK_OFFSET_BLOCK;
+
+      map->prefix[b] = total;
+      total += NK_OFFSET_BLOCK - nk_word_continuations (nk_load_word (q)) -
+               nk_word_continuations (nk_load_word (q + 8));
+    }
+  map->prefix[full] = total;
+  total += nk_count_chars (p + full * NK_OFFSET_BLOCK, len - full * NK_OFFSET_BLOCK);
+  map->ascii = total == len;
+}
+
+/* The low @n bytes of @w (n < 8). */
+static inline guint64
+nk_word_head (guint64 w, guint n)
+{
+  return w & ((G_GUINT64_CONSTANT (1) << (8 * n)) - 1);
 }
 
 gsize
 nk_offset_map_to_chars (const NkOffsetMap *map, gsize byte_offset)
 {
-  gsize block;
+  gsize block, base, r;
+  const guchar *p;
+  guint32 cont;
 
   g_return_val_if_fail (byte_offset <= map->len, 0);
   if (map->ascii)
     return byte_offset;
   block = byte_offset / NK_OFFSET_BLOCK;
-  if (block >= map->prefix->len)
-    return g_array_index (map->prefix, guint32, map->prefix->len - 1) +
-           nk_count_chars ((const guchar *) map->text + block * NK_OFFSET_BLOCK - NK_OFFSET_BLOCK,
-                           NK_OFFSET_BLOCK);
-  return g_array_index (map->prefix, guint32, block) +
-         nk_count_chars ((const guchar *) map->text + block * NK_OFFSET_BLOCK,
-                         byte_offset - block * NK_OFFSET_BLOCK);
+  base = block * NK_OFFSET_BLOCK;
+  r = byte_offset - base;
+  p = (const guchar *) map->text + base;
+  if (r == 0)
+    return map->prefix[block];
+  if (base + NK_OFFSET_BLOCK > map->len)   /* the last, partial block */
+    return map->prefix[block] + nk_count_chars (p, r);
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+  if (r < 8)
+    cont = nk_word_continuations (nk_word_head (nk_load_word (p), (guint) r));
+  else if (r == 8)
+    cont = nk_word_continuations (nk_load_word (p));
+  else
+    cont = nk_word_continuations (nk_load_word (p)) +
+           nk_word_continuations (nk_word_head (nk_load_word (p + 8), (guint) r - 8));
+  return map->prefix[block] + (guint32) r - cont;
+#else
+  return map->prefix[block] + nk_count_chars (p, r);
+#endif
 }
 
 /* ---- JSON writing ------------------------------------------------------------------ */
@@ -243,13 +287,35 @@ nk_word_needs_escape (guint64 w)
   return (lt | zq | zs) & NK_HIGHS;
 }
 
+/* Writes the escape of @c (a byte nk_json_escape_table marks) at @d; returns its end. */
+static char *
+nk_json_put_escape (char *d, guchar c)
+{
+  static const char hex[] = "0123456789abcdef";
+
+  *d++ = '\\';
+  switch (c)
+    {
+    case '"':  *d++ = '"'; break;
+    case '\\': *d++ = '\\'; break;
+    case '\n': *d++ = 'n'; break;
+    case '\t': *d++ = 't'; break;
+    case '\r': *d++ = 'r'; break;
+    default:
+      *d++ = 'u'; *d++ = '0'; *d++ = '0';
+      *d++ = hex[c >> 4]; *d++ = hex[c & 15];
+    }
+  return d;
+}
+
+/* Copies straight into the buffer, reserved for the unescaped length once; an escape (rare)
+ * reserves room for itself and the rest. */
 void
 nk_json_append_string (GString *out, const char *str, gssize len)
 {
-  static const char hex[] = "0123456789abcdef";
   const guchar *p = (const guchar *) str;
   const guchar *end;
-  const guchar *run;
+  char *d;
 
   if (str == NULL)
     {
@@ -258,45 +324,62 @@ nk_json_append_string (GString *out, const char *str, gssize len)
     }
   end = p + (len < 0 ? strlen (str) : (gsize) len);
   nk_buf_reserve (out, (gsize) (end - p) + 2);
-  nk_buf_append_c (out, '"');
-  run = p;
-  for (; p < end; p++)
+  d = out->str + out->len;
+  *d++ = '"';
+  while (p < end)
     {
       guchar c;
-      char esc[7];
 
+#ifdef __SSE2__
+      /* Sixteen bytes at a time while none is '"', '\\' or a control character. */
+      while (end - p >= 16)
+        {
+          __m128i v = _mm_loadu_si128 ((const __m128i *) p);
+          __m128i bad = _mm_or_si128 (_mm_cmpeq_epi8 (v, _mm_set1_epi8 ('"')),
+                                      _mm_cmpeq_epi8 (v, _mm_set1_epi8 ('\\')));
+
+          /* max (v, 0x1f) == 0x1f exactly for the bytes <= 0x1f (unsigned) */
+          bad = _mm_or_si128 (bad, _mm_cmpeq_epi8 (_mm_max_epu8 (v, _mm_set1_epi8 (0x1f)),
+                                                   _mm_set1_epi8 (0x1f)));
+          if (_mm_movemask_epi8 (bad))
+            break;
+          _mm_storeu_si128 ((__m128i *) d, v);
+          d += 16;
+          p += 16;
+        }
+#endif
       /* Eight bytes at a time while none is '"', '\\' or a control character. */
       while (end - p >= 8)
         {
-          guint64 w;
-          memcpy (&w, p, 8);
+          guint64 w = nk_load_word (p);
+
           if (nk_word_needs_escape (w))
             break;
+          memcpy (d, &w, 8);
+          d += 8;
           p += 8;
         }
       if (p >= end)
         break;
-      c = *p;
+      c = *p++;
       if (G_LIKELY (!nk_json_escape_table[c]))
-        continue;
-      nk_buf_append (out, (const char *) run, p - run);
-      run = p + 1;
-      switch (c)
         {
-        case '"':  nk_buf_append (out, "\\\"", 2); break;
-        case '\\': nk_buf_append (out, "\\\\", 2); break;
-        case '\n': nk_buf_append (out, "\\n", 2); break;
-        case '\t': nk_buf_append (out, "\\t", 2); break;
-        case '\r': nk_buf_append (out, "\\r", 2); break;
-        default:
-          esc[0] = '\\'; esc[1] = 'u'; esc[2] = '0'; esc[3] = '0';
-          esc[4] = hex[c >> 4]; esc[5] = hex[c & 15]; esc[6] = 0;
-          nk_buf_append (out, esc, 6);
+          *d++ = (char) c;
+          continue;
         }
+      out->len = d - out->str;
+      nk_buf_reserve (out, 6 + (gsize) (end - p) + 1);
+      d = nk_json_put_escape (out->str + out->len, c);
     }
-  nk_buf_append (out, (const char *) run, p - run);
-  nk_buf_append_c (out, '"');
+  *d++ = '"';
+  out->len = d - out->str;
+  out->str[out->len] = '\0';
 }
+
+static const char nk_digit_pairs[201] =
+  "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+  "8081828384858687888990919293949596979899";
 
 void
 nk_json_append_int (GString *out, gint64 value)
@@ -305,13 +388,20 @@ nk_json_append_int (GString *out, gint64 value)
   char *p = buf + sizeof buf;
   guint64 u = value < 0 ? (guint64) 0 - (guint64) value : (guint64) value;
 
-  /* Offsets are written millions of times per corpus: no printf. */
-  do
+  /* Offsets are written millions of times per corpus: no printf, two digits a step. */
+  while (u >= 100)
     {
-      *--p = (char) ('0' + u % 10);
-      u /= 10;
+      p -= 2;
+      memcpy (p, nk_digit_pairs + 2 * (u % 100), 2);
+      u /= 100;
     }
-  while (u);
+  if (u >= 10)
+    {
+      p -= 2;
+      memcpy (p, nk_digit_pairs + 2 * u, 2);
+    }
+  else
+    *--p = (char) ('0' + u);
   if (value < 0)
     *--p = '-';
   nk_buf_append (out, p, buf + sizeof buf - p);

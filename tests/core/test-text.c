@@ -72,6 +72,78 @@ test_json_strings (void)
   g_assert_cmpstr (out->str, ==, "null");
 }
 
+/* The escaper byte by byte, as the test's reference for the word-at-a-time one. */
+static void
+nk_slow_escape (GString *out, const char *s, gsize n)
+{
+  g_string_append_c (out, '"');
+  for (gsize i = 0; i < n; i++)
+    {
+      guchar c = s[i];
+      if (c == '"' || c == '\\')
+        g_string_append_printf (out, "\\%c", c);
+      else if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (c == '\r')
+        g_string_append (out, "\\r");
+      else if (c < 0x20)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_c (out, (char) c);
+    }
+  g_string_append_c (out, '"');
+}
+
+/* Escapes anywhere in strings of any length, appended to a buffer that already holds text
+ * (so growth happens mid-string), come out as the byte-by-byte escaper writes them. */
+static void
+test_json_strings_random (void)
+{
+  GRand *rand = g_rand_new_with_seed (11);
+  static const char *pieces[] = { "a", "bcdefgh", "\"", "\\", "\n", "\x01", "\x1f", "é", "“", " " };
+
+  for (int round = 0; round < 3000; round++)
+    {
+      g_autoptr(GString) s = g_string_new (NULL);
+      g_autoptr(GString) got = g_string_new ("prefix");
+      g_autoptr(GString) want = g_string_new ("prefix");
+      int n = g_rand_int_range (rand, 0, 40);
+
+      for (int i = 0; i < n; i++)
+        g_string_append (s, pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))]);
+      nk_json_append_string (got, s->str, (gssize) s->len);
+      nk_slow_escape (want, s->str, s->len);
+      g_assert_cmpstr (got->str, ==, want->str);
+      g_assert_cmpuint (got->len, ==, want->len);
+    }
+  g_rand_free (rand);
+}
+
+static void
+test_json_ints (void)
+{
+  static const gint64 cases[] = { 0, 1, 9, 10, 99, 100, 101, 999, 1000, 65535, -1, -10, -100,
+                                  1234567890123, G_MAXINT64, G_MININT64 };
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *want = g_strdup_printf ("%" G_GINT64_FORMAT, cases[i]);
+      g_string_truncate (out, 0);
+      nk_json_append_int (out, cases[i]);
+      g_assert_cmpstr (out->str, ==, want);
+    }
+  for (gint64 v = -20000; v <= 200000; v += 7)
+    {
+      g_autofree char *want = g_strdup_printf ("%" G_GINT64_FORMAT, v);
+      g_string_truncate (out, 0);
+      nk_json_append_int (out, v);
+      g_assert_cmpstr (out->str, ==, want);
+    }
+}
+
 static double
 nk_round4 (double v)
 {
@@ -319,6 +391,8 @@ main (int argc, char **argv)
   g_test_add_func ("/text/offsets/non-ascii", test_offsets_non_ascii);
   g_test_add_func ("/text/utf8/validate", test_utf8_validate);
   g_test_add_func ("/text/json/strings", test_json_strings);
+  g_test_add_func ("/text/json/strings-random", test_json_strings_random);
+  g_test_add_func ("/text/json/ints", test_json_ints);
   g_test_add_func ("/text/json/numbers", test_json_numbers);
   g_test_add_func ("/text/json/numbers-locale", test_json_numbers_locale);
   g_test_add_func ("/text/json/node", test_json_node);
