@@ -328,8 +328,6 @@ nk_json_append_string (GString *out, const char *str, gssize len)
   *d++ = '"';
   while (p < end)
     {
-      guchar c;
-
 #ifdef __SSE2__
       /* Sixteen bytes at a time while none is '"', '\\' or a control character. */
       while (end - p >= 16)
@@ -359,17 +357,21 @@ nk_json_append_string (GString *out, const char *str, gssize len)
           d += 8;
           p += 8;
         }
-      if (p >= end)
-        break;
-      c = *p++;
-      if (G_LIKELY (!nk_json_escape_table[c]))
+      /* Fewer than eight bytes left, or a word holding a special byte: those bytes one by
+       * one, then the word loops again. */
+      for (const guchar *stop = end - p > 8 ? p + 8 : end; p < stop;)
         {
-          *d++ = (char) c;
-          continue;
+          guchar c = *p++;
+
+          if (G_LIKELY (!nk_json_escape_table[c]))
+            {
+              *d++ = (char) c;
+              continue;
+            }
+          out->len = d - out->str;
+          nk_buf_reserve (out, 6 + (gsize) (end - p) + 1);
+          d = nk_json_put_escape (out->str + out->len, c);
         }
-      out->len = d - out->str;
-      nk_buf_reserve (out, 6 + (gsize) (end - p) + 1);
-      d = nk_json_put_escape (out->str + out->len, c);
     }
   *d++ = '"';
   out->len = d - out->str;
