@@ -66,28 +66,15 @@ nk_vader_init_classes (void)
       guint8 c = 0;
 
       if (b == ' ' || (b >= 0x09 && b <= 0x0d) || (b >= 0x1c && b <= 0x1f))
-        c |= NK_VADER_C_SPACE | NK_VADER_C_STOP;
+        c |= NK_VADER_C_SPACE | NK_VADER_C_BREAK;
       if (b < 0x80 && g_ascii_ispunct (b))
         c |= NK_VADER_C_PUNCT;
-      if (b >= 'A' && b <= 'Z')
-        c |= NK_VADER_C_UPPER;
-      if (b >= 'a' && b <= 'z')
-        c |= NK_VADER_C_LOWER;
-      if (b == '\'')
-        c |= NK_VADER_C_APOS;
-      if (b == '!' || b == '?' || b >= 0x80)
-        c |= NK_VADER_C_STOP;
+      if (b >= 0x80)
+        c |= NK_VADER_C_BREAK;
       nk_vader_class[b] = c;
       nk_vader_lower_table[b] = (b >= 'A' && b <= 'Z') ? b + 32 : b;
     }
   g_once_init_leave (&done, 1);
-}
-
-static void
-nk_vader_bloom_add (NkVaderLexicon *lex,
-                    guint32         hash)
-{
-  lex->bloom[hash & (NK_VADER_BLOOM_BITS / 64 - 1)] |= nk_vader_bloom_bits (hash);
 }
 
 static void
@@ -142,6 +129,8 @@ nk_vader_table_get (NkVaderLexicon *lex,
   memset (e, 0, sizeof *e);
   e->key_off = lex->pool->len;
   e->key_len = len;
+  memcpy (&e->key8, key, MIN (len, 8));
+  e->key8 = GUINT64_FROM_LE (e->key8);
   g_string_append_len (lex->pool, key, len);
   nk_vader_table_insert_slot (lex, hash, lex->n_entries);
   nk_vader_bloom_add (lex, hash);

@@ -27,14 +27,11 @@ typedef enum {
 } NkVaderWord;
 
 
-/* Byte classes for the ASCII fast path. */
+/* Byte classes for the tokenizer. */
 enum {
-  NK_VADER_C_SPACE = 1 << 0,  /* Python whitespace */
+  NK_VADER_C_SPACE = 1 << 0,  /* Python whitespace (ASCII) */
   NK_VADER_C_PUNCT = 1 << 1,  /* string.punctuation */
-  NK_VADER_C_UPPER = 1 << 2,
-  NK_VADER_C_LOWER = 1 << 3,
-  NK_VADER_C_APOS  = 1 << 4,  /* may start the "n't" of a negation */
-  NK_VADER_C_STOP  = 1 << 5,  /* needs a look in the fast loop: space, '!', '?', >= 0x80 */
+  NK_VADER_C_BREAK = 1 << 2,  /* may not start a word: an ASCII space or a byte >= 0x80 */
 };
 
 /* Class and lowercase of each byte, filled by nk_vader_init_classes (). */
@@ -57,6 +54,7 @@ typedef struct {
   guint32 key_len;
   guint16 flags;
   guint16 word;      /* NkVaderWord */
+  guint64 key8;      /* the key's first 8 bytes as nk_vader_load_word sees them, zero-padded */
   double  lex;       /* lexicon valence when NK_VADER_ENTRY_LEX */
   double  boost;     /* booster scalar when NK_VADER_ENTRY_BOOSTER */
 } NkVaderEntry;
@@ -75,9 +73,11 @@ typedef struct {
   guint32  order;    /* line number, so the last duplicate wins as in a Python dict */
 } NkVaderEmoji;
 
-/* A blocked Bloom filter in front of the slots (8 KiB, two bits of one word per key): most
- * tokens of news text are in no table, so most lookups end here with one cache line. */
-#define NK_VADER_BLOOM_BITS 65536
+/* A one-bit filter in front of the slots (16 KiB, indexed by the top bits of the hash, the
+ * slots by the low ones): most tokens of news text are in no table, so most lookups end
+ * here with one load. */
+#define NK_VADER_BLOOM_SHIFT 15
+#define NK_VADER_BLOOM_BITS (G_GUINT64_CONSTANT (1) << (32 - NK_VADER_BLOOM_SHIFT))
 
 struct _NkVaderLexicon {
   guint64       bloom[NK_VADER_BLOOM_BITS / 64];
@@ -96,43 +96,87 @@ struct _NkVaderLexicon {
   guint8        emoji_bmp[65536 / 8];  /* bitmap of BMP code points that are emoji keys */
 };
 
-/* Word-at-a-time hashing: eight bytes per multiply. The fast tokenizer lowercases ASCII
- * eight bytes at a time too (nk_vader_hash_lower_ascii) and must agree with this on the
- * lowercased bytes: both see a chunk as its bytes copied into a zeroed guint64. */
+/* Word-at-a-time hashing, eight bytes per multiply. A word is hashed with its bytes or-ed
+ * with 0x20: that folds ASCII case, so the tokenizer hashes a word without lowercasing it
+ * (str.lower changes nothing else in the words it hashes) and the table, which holds
+ * lowercase keys, hashes them the same way; the keys are then compared exactly. Chunks
+ * are seen as their bytes in a zeroed guint64, the first byte the lowest. */
 #define NK_VADER_ONES G_GUINT64_CONSTANT (0x0101010101010101)
 #define NK_VADER_HIGH G_GUINT64_CONSTANT (0x8080808080808080)
+#define NK_VADER_CASE G_GUINT64_CONSTANT (0x2020202020202020)
 #define NK_VADER_SEED G_GUINT64_CONSTANT (0x243F6A8885A308D3)
+#define NK_VADER_MULT G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)
 
+/* Eight bytes from @p (which must be readable), the first one the lowest. */
 static inline guint64
-nk_vader_mix (guint64 h,
-              guint64 x)
+nk_vader_load_word (const void *p)
 {
-  h = (h ^ x) * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
-  return h ^ (h >> 29);
+  guint64 x;
+
+  memcpy (&x, p, 8);
+  return GUINT64_FROM_LE (x);
+}
+
+/* The bytes of a chunk of @n (1..8) bytes: the others cleared. */
+static inline guint64
+nk_vader_chunk_mask (gsize n)
+{
+  return ~G_GUINT64_CONSTANT (0) >> (64 - 8 * n);
+}
+
+#ifdef __SIZEOF_INT128__
+__extension__ typedef unsigned __int128 NkVaderU128;
+
+/* The two halves of the full product, folded: every bit of @h reaches the result. */
+static inline guint64
+nk_vader_mix (guint64 h)
+{
+  /* The halves as two expressions: GCC keeps them in registers so. */
+  guint64 lo = h * NK_VADER_MULT;
+  guint64 hi = (guint64) (((NkVaderU128) h * NK_VADER_MULT) >> 64);
+
+  return lo ^ hi;
+}
+#else
+static inline guint64
+nk_vader_mix (guint64 h)
+{
+  h *= NK_VADER_MULT;
+  h ^= h >> 29;
+  h *= G_GUINT64_CONSTANT (0xBF58476D1CE4E5B9);
+  return h ^ (h >> 32);
+}
+#endif
+
+/* The hash of a word of @len bytes, given its chunks c (bytes or-ed with 0x20, zero-padded):
+ * h = mix (h ^ c) over them from SEED ^ len, its low 32 bits kept. */
+static inline guint64
+nk_vader_hash_start (gsize len)
+{
+  return NK_VADER_SEED ^ len;
 }
 
 static inline guint32
-nk_vader_hash_finish (guint64 h,
-                      gsize   len)
+nk_vader_hash_finish (guint64 h)
 {
-  h = (h ^ len) * G_GUINT64_CONSTANT (0xBF58476D1CE4E5B9);
-  return (guint32) (h ^ (h >> 32));
+  return (guint32) h;
 }
 
 static inline guint32
 nk_vader_hash (const char *s,
                gsize       len)
 {
-  guint64 h = NK_VADER_SEED;
+  guint64 h = nk_vader_hash_start (len);
 
   for (gsize off = 0; off < len; off += 8)
     {
       guint64 x = 0;
+      gsize n = MIN (8, len - off);
 
-      memcpy (&x, s + off, MIN (8, len - off));
-      h = nk_vader_mix (h, x);
+      memcpy (&x, s + off, n);
+      h = nk_vader_mix (h ^ ((GUINT64_FROM_LE (x) | NK_VADER_CASE) & nk_vader_chunk_mask (n)));
     }
-  return nk_vader_hash_finish (h, len);
+  return nk_vader_hash_finish (h);
 }
 
 /* High bit of each byte of @y (every byte < 0x80) set when lo <= byte <= hi. */
@@ -147,50 +191,43 @@ nk_vader_swar_range (guint64 y,
   return ge & ~gt & NK_VADER_HIGH;
 }
 
-/* nk_vader_hash of the lowercase of an ASCII token, with which cases it holds. @avail is
- * how many bytes from @s may be read (whole words are loaded when they fit). */
-static inline guint32
-nk_vader_hash_lower_ascii (const guchar *s,
-                           gsize         len,
-                           gsize         avail,
-                           gboolean     *upper,
-                           gboolean     *lower)
+/* High bit of each byte of @x that may end a word: at most 0x20 (the ASCII spaces and the
+ * control characters) or not ASCII. (x & 0x7f..) + 0x5f carries into no other byte. */
+static inline guint64
+nk_vader_swar_stop (guint64 x)
 {
-  guint64 h = NK_VADER_SEED, up = 0, lo = 0;
-
-  for (gsize off = 0; off < len; off += 8)
-    {
-      gsize n = MIN (8, len - off);
-      guint64 x = 0, u;
-
-#if G_BYTE_ORDER == G_LITTLE_ENDIAN
-      if (off + 8 <= avail)
-        {
-          memcpy (&x, s + off, 8);
-          if (n < 8)
-            x &= (G_GUINT64_CONSTANT (1) << (8 * n)) - 1;
-        }
-      else
-#endif
-        memcpy (&x, s + off, n);
-      u = nk_vader_swar_range (x, 'A', 'Z');
-      up |= u;
-      lo |= nk_vader_swar_range (x, 'a', 'z');
-      h = nk_vader_mix (h, x + (u >> 2));  /* 0x80 >> 2 = 0x20: 'A' + 0x20 = 'a' */
-    }
-  *upper = up != 0;
-  *lower = lo != 0;
-  return nk_vader_hash_finish (h, len);
+  return (~((x & ~NK_VADER_HIGH) + NK_VADER_ONES * 0x5f) | x) & NK_VADER_HIGH;
 }
 
-/* High bit set for each byte of @x that is an ASCII letter or digit. */
+/* High bits of the ASCII capitals, and of the small letters, of @x (any bytes). */
 static inline guint64
-nk_vader_swar_alnum (guint64 x)
+nk_vader_swar_upper (guint64 x)
 {
-  guint64 y = x & ~NK_VADER_HIGH;
+  return nk_vader_swar_range (x & ~NK_VADER_HIGH, 'A', 'Z') & ~x;
+}
 
-  return (nk_vader_swar_range (y, '0', '9') | nk_vader_swar_range (y, 'A', 'Z') |
-          nk_vader_swar_range (y, 'a', 'z')) & ~x;
+static inline guint64
+nk_vader_swar_lower (guint64 x)
+{
+  return nk_vader_swar_range (x & ~NK_VADER_HIGH, 'a', 'z') & ~x;
+}
+
+static inline void
+nk_vader_bloom_add (NkVaderLexicon *lex,
+                    guint32         hash)
+{
+  guint32 bit = hash >> NK_VADER_BLOOM_SHIFT;
+
+  lex->bloom[bit >> 6] |= G_GUINT64_CONSTANT (1) << (bit & 63);
+}
+
+static inline gboolean
+nk_vader_bloom_test (const NkVaderLexicon *lex,
+                     guint32               hash)
+{
+  guint32 bit = hash >> NK_VADER_BLOOM_SHIFT;
+
+  return (lex->bloom[bit >> 6] >> (bit & 63)) & 1;
 }
 
 static inline gboolean
@@ -204,24 +241,6 @@ nk_vader_key_equal (const char *a,
       return FALSE;
   return TRUE;
 }
-
-/* One 64-bit word per key, two bits in it: a lookup touches a single cache line. */
-static inline guint64
-nk_vader_bloom_bits (guint32 hash)
-{
-  return (G_GUINT64_CONSTANT (1) << ((hash >> 20) & 63)) |
-         (G_GUINT64_CONSTANT (1) << ((hash >> 26) & 63));
-}
-
-static inline gboolean
-nk_vader_bloom_test (const NkVaderLexicon *lex,
-                     guint32               hash)
-{
-  guint64 bits = nk_vader_bloom_bits (hash);
-
-  return (lex->bloom[hash & (NK_VADER_BLOOM_BITS / 64 - 1)] & bits) == bits;
-}
-
 
 static inline const NkVaderEntry *
 nk_vader_table_find (const NkVaderLexicon *lex,
@@ -242,37 +261,6 @@ nk_vader_table_find (const NkVaderLexicon *lex,
           const NkVaderEntry *e = &lex->entries[slot->index - 1];
 
           if (e->key_len == len && nk_vader_key_equal (lex->pool->str + e->key_off, key, len))
-            return e;
-        }
-    }
-}
-
-/* nk_vader_table_find for an ASCII key not lowercased yet (compared as lowercase). */
-static inline const NkVaderEntry *
-nk_vader_table_find_ascii (const NkVaderLexicon *lex,
-                           const guchar         *key,
-                           gsize                 len,
-                           guint32               hash,
-                           const guint8          lower[256])
-{
-  if (!nk_vader_bloom_test (lex, hash))
-    return NULL;
-  for (guint i = hash & lex->mask;; i = (i + 1) & lex->mask)
-    {
-      const NkVaderSlot *slot = &lex->slots[i];
-
-      if (slot->index == 0)
-        return NULL;
-      if (slot->hash == hash)
-        {
-          const NkVaderEntry *e = &lex->entries[slot->index - 1];
-          const char *k = lex->pool->str + e->key_off;
-          gsize j = 0;
-
-          if (e->key_len == len)
-            for (; j < len && lower[key[j]] == (guchar) k[j]; j++)
-              ;
-          if (e->key_len == len && j == len)
             return e;
         }
     }

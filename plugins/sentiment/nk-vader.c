@@ -18,6 +18,11 @@
 
 #include <math.h>
 
+#if defined (__SSE2__) && defined (__x86_64__)
+#include <emmintrin.h>
+#define NK_VADER_SSE2 1
+#endif
+
 typedef struct {
   guint       n_words;
   NkVaderWord words[3];
@@ -44,15 +49,17 @@ static const NkVaderPhrase nk_vader_phrases[] = {
 
 /* ---- scratch ----------------------------------------------------------------------- */
 
+/* What the rules need of a token; whether it negates (an "n't" in it) is looked up in the
+ * text when a rule asks, which is for a few tokens before each lexicon word only. */
 typedef struct {
   guint32             start;  /* the token in the working text */
   guint32             end;
-  const NkVaderEntry *entry;  /* NULL if the word is in no table */
-  guint16             flags;  /* the entry's, 0 without one */
-  guint8              word;   /* NkVaderWord */
-  guint8              upper;  /* Python's str.isupper () */
-  guint8              negated;
+  const NkVaderEntry *entry;  /* nk_vader_no_entry if the word is in no table */
+  gboolean            upper;  /* Python's str.isupper () */
 } NkVaderTok;
+
+/* The entry of a word in no table: no flags, NK_W_NONE. */
+static const NkVaderEntry nk_vader_no_entry;
 
 /* An emoji replaced in the working text: [dst_start, dst_end) there (the inserted space
  * included) came from [src_start, src_end) of the caller's text. */
@@ -61,14 +68,17 @@ typedef struct {
 } NkVaderPiece;
 
 struct _NkVaderScratch {
-  char         *text;       /* the working text when emoji were replaced */
+  char         *text;       /* the working text when emoji were replaced (padded) */
   gsize         text_cap;
+  char         *pad;        /* a copy of the scored text followed by NK_VADER_PAD spaces */
+  gsize         pad_cap;
   char         *lower;
   gsize         lower_cap;
   NkVaderTok   *toks;
   NkVaderToken *out;        /* built on demand by nk_vader_scratch_get_tokens */
   gboolean      out_valid;
   const char   *work;       /* the text the tokens point into */
+  const guchar *scan;       /* its padded copy (the same bytes), which the tokenizer read */
   double       *sent;       /* per token, built on demand with out */
   guint        *rules;
   /* The lexicon words, the only tokens that can carry a valence: the rules and sums run
@@ -98,6 +108,7 @@ nk_vader_scratch_free (NkVaderScratch *scratch)
   if (scratch == NULL)
     return;
   g_free (scratch->text);
+  g_free (scratch->pad);
   g_free (scratch->lower);
   g_free (scratch->toks);
   g_free (scratch->out);
@@ -136,7 +147,7 @@ nk_vader_scratch_get_tokens (NkVaderScratch *scratch,
           o->len = t->end - t->start;
           o->start = t->start;
           o->end = t->end;
-          o->in_lexicon = (t->flags & NK_VADER_ENTRY_LEX) != 0;
+          o->in_lexicon = (t->entry->flags & NK_VADER_ENTRY_LEX) != 0;
           o->lexicon_valence = o->in_lexicon ? t->entry->lex : 0.0;
           o->valence = scratch->sent[i];
           o->rules = scratch->rules[i];
@@ -319,6 +330,37 @@ nk_vader_map_offset (const NkVaderScratch *s,
 
 /* ---- tokenising -------------------------------------------------------------------- */
 
+/* Spaces after the text tokenised: a word is read up to sixteen bytes at a time up to its
+ * first space, never past the padding. */
+#define NK_VADER_PAD 16
+
+/* Copies @len bytes of @text (unless NULL: they are in place) into *@buf, then pads them. */
+static const guchar *
+nk_vader_pad (char       **buf,
+              gsize       *cap,
+              const char  *text,
+              gsize        len)
+{
+  nk_vader_reserve ((gpointer *) buf, cap, len + NK_VADER_PAD, 1);
+  if (text != NULL && len > 0)
+    memcpy (*buf, text, len);
+  memset (*buf + len, ' ', NK_VADER_PAD);
+  return (const guchar *) *buf;
+}
+
+static guint
+nk_vader_count_byte (const guchar *s,
+                     gsize         len,
+                     guchar        c)
+{
+  const guchar *p = s, *end = s + len;
+  guint n = 0;
+
+  while ((p = memchr (p, c, end - p)) != NULL)
+    n++, p++;
+  return n;
+}
+
 /* Length of the Python whitespace character (str.isspace) at @s[i], else 0. */
 static inline gsize
 nk_vader_space_len (const guchar *s,
@@ -453,64 +495,37 @@ static gboolean
 nk_vader_has_nt (const char *s,
                  gsize       len)
 {
-  for (gsize i = 0; i + 3 <= len; i++)
-    if ((s[i] | 0x20) == 'n' && s[i + 1] == '\'' && (s[i + 2] | 0x20) == 't')
+  for (gsize i = 1; i + 1 < len; i++)
+    if (s[i] == '\'' && (s[i - 1] | 0x20) == 'n' && (s[i + 1] | 0x20) == 't')
       return TRUE;
   return FALSE;
 }
 
-/* Appends a token, given the table entry its lowercase form found (or NULL). */
+/* Appends a token, given the table entry its lowercase form found (or NULL). The caller has
+ * reserved room for every token of the text. */
 G_ALWAYS_INLINE static inline void
 nk_vader_push_token (NkVaderScratch     *s,
                      gsize               start,
                      gsize               end,
                      const NkVaderEntry *e,
-                     gboolean            upper,
-                     gboolean            negated)
+                     gboolean            upper)
 {
-  NkVaderTok *t;
+  NkVaderTok *t = &s->toks[s->n_toks];
 
-  if (G_UNLIKELY (s->n_toks == s->toks_cap))
-    nk_vader_reserve_tokens (s, s->n_toks + 1);
-  t = &s->toks[s->n_toks];
   t->start = start;
   t->end = end;
-  t->entry = e;
-  t->flags = e ? e->flags : 0;
-  t->word = e ? e->word : NK_W_NONE;
   t->upper = upper;
-  t->negated = negated || (t->flags & NK_VADER_ENTRY_NEGATE);
   s->n_upper += upper;
-  if (G_UNLIKELY (t->flags & NK_VADER_ENTRY_LEX))
-    s->hits[s->n_hits++] = s->n_toks;
-  if (G_UNLIKELY (t->word == NK_W_BUT) && s->but_index == G_MAXUINT)
-    s->but_index = s->n_toks;
+  t->entry = &nk_vader_no_entry;
+  if (e != NULL)
+    {
+      t->entry = e;
+      if (e->flags & NK_VADER_ENTRY_LEX)
+        s->hits[s->n_hits++] = s->n_toks;
+      if (G_UNLIKELY (e->word == NK_W_BUT) && s->but_index == G_MAXUINT)
+        s->but_index = s->n_toks;
+    }
   s->n_toks++;
-}
-
-/* An ASCII token [@start, @end) of @u (@len bytes): @a and @e delimit it stripped, which is
- * used unless two or fewer characters would remain (then the token is kept whole). */
-static inline void
-nk_vader_add_ascii_token (const NkVaderLexicon *lex,
-                          NkVaderScratch       *s,
-                          const guchar         *u,
-                          gsize                 len,
-                          gsize                 start,
-                          gsize                 end,
-                          gsize                 a,
-                          gsize                 e,
-                          gboolean              apos)
-{
-  gboolean upper, lower;
-  guint32 hash;
-
-  if (e - a <= 2)
-    a = start, e = end;
-  hash = nk_vader_hash_lower_ascii (u + a, e - a, len - a, &upper, &lower);
-  nk_vader_push_token (s, a, e,
-                       nk_vader_table_find_ascii (lex, u + a, e - a, hash, nk_vader_lower_table),
-                       upper && !lower,
-                       apos && nk_vader_has_nt ((const char *) u + a, e - a));
 }
 
 /* Any token: stripped, lowercased (Unicode) and classified the slow way. */
@@ -529,7 +544,7 @@ nk_vader_add_token (const NkVaderLexicon *lex,
   llen = nk_vader_lower_into (s->lower, text + a, e - a);
   nk_vader_push_token (s, a, e,
                        nk_vader_table_find (lex, s->lower, llen, nk_vader_hash (s->lower, llen)),
-                       nk_vader_is_upper (text + a, e - a), nk_vader_has_nt (s->lower, llen));
+                       nk_vader_is_upper (text + a, e - a));
 }
 
 /* The end of the token starting at @i (generic: Unicode spaces, any bytes). */
@@ -579,10 +594,393 @@ nk_vader_find_emoji (const NkVaderLexicon *lex,
   return end;
 }
 
-/* Splits like str.split(), strips each token and counts '!' and '?'. The common token
- * (ASCII, no emoji) is stripped, lowercased and hashed in the same pass that finds its
- * end: the hash is remembered after each non-punctuation byte, which is the hash of the
- * stripped token once the end is known. Other tokens go the generic way.
+/* The code point of the General Punctuation character (U+2000..U+206F) encoded at @p, or
+ * 0. None of them is cased, str.lower keeps them and string.punctuation has none: in a
+ * word they are as plain as a digit. Reads up to p[2] (the text is padded). */
+static inline gunichar
+nk_vader_general_punct (const guchar *p)
+{
+  gunichar cp;
+
+  if (p[0] != 0xe2 || (p[1] & 0xfe) != 0x80 || (p[2] & 0xc0) != 0x80)
+    return 0;
+  cp = 0x2000 | ((p[1] & 0x3f) << 6) | (p[2] & 0x3f);
+  return cp < 0x2070 ? cp : 0;
+}
+
+/* Whether General Punctuation @cp is a Python space. */
+static inline gboolean
+nk_vader_general_space (gunichar cp)
+{
+  return cp <= 0x200a || cp == 0x2028 || cp == 0x2029 || cp == 0x202f || cp == 0x205f;
+}
+
+/* Whether [@s, @s + @len) holds more than two characters (continuation bytes not counted). */
+static gboolean
+nk_vader_over_two_chars (const guchar *s,
+                         gsize         len)
+{
+  gsize chars = 0;
+
+  if (len > 8)
+    return TRUE;  /* two characters take at most 8 bytes */
+
+  for (gsize i = 0; i < len && chars <= 2; i++)
+    chars += (s[i] & 0xc0) != 0x80;
+  return chars > 2;
+}
+
+#if defined (__GNUC__)
+#define NK_VADER_CTZ(x) __builtin_ctzll (x)
+#else
+static inline guint
+nk_vader_ctz (guint64 x)
+{
+  guint n = 0;
+
+  for (; !(x & 1); x >>= 1)
+    n++;
+  return n;
+}
+#define NK_VADER_CTZ(x) nk_vader_ctz (x)
+#endif
+
+/* Where the word at @p ends, when its first eight bytes did not show a plain space: the
+ * first byte that is a space, or NULL when the word needs the generic path (a character
+ * that is neither ASCII nor General Punctuation). *@wide is set when it holds General
+ * Punctuation. With @check_emoji, an emoji among them stops everything: *@emoji_off is set
+ * and @p returned. */
+static inline const guchar *
+nk_vader_word_end (const NkVaderLexicon *lex,
+                   const guchar         *u,
+                   gsize                 len,
+                   const guchar         *p,
+                   gboolean              check_emoji,
+                   gboolean             *wide,
+                   gsize                *emoji_off)
+{
+  const guchar *start = p;
+
+  for (;;)
+    {
+      guint64 m = nk_vader_swar_stop (nk_vader_load_word (p));
+      gunichar cp;
+
+      if (m == 0)
+        {
+          p += 8;
+          continue;
+        }
+      p += NK_VADER_CTZ (m) >> 3;
+      if (*p < 0x80)
+        {
+          if (nk_vader_class[*p] & NK_VADER_C_SPACE)
+            return p;
+          p++;  /* a control character that is not a space: part of the word */
+          continue;
+        }
+      if ((cp = nk_vader_general_punct (p)) != 0)
+        {
+          if (nk_vader_general_space (cp))
+            return p;
+          if (check_emoji && nk_vader_emoji_find (lex, cp) != NULL)
+            {
+              *emoji_off = p - u;
+              return start;
+            }
+          *wide = TRUE;
+          p += 3;
+          continue;
+        }
+      if (nk_vader_space_len (u, p - u, len) > 0)
+        return p;
+      return NULL;
+    }
+}
+
+/* The reference's _strip_punc_if_word on the word [@a, @e): strip outer
+ * string.punctuation unless two or fewer characters would remain. */
+typedef struct {
+  const guchar *a;
+  const guchar *e;
+} NkVaderWord2;
+
+G_NO_INLINE static NkVaderWord2
+nk_vader_strip_word (const guchar *a,
+                     const guchar *e,
+                     gboolean      wide)
+{
+  NkVaderWord2 w = { a, e };
+
+  while (a < e && (nk_vader_class[*a] & NK_VADER_C_PUNCT))
+    a++;
+  while (e > a && (nk_vader_class[e[-1]] & NK_VADER_C_PUNCT))
+    e--;
+  if (e - a <= 2 || (wide && !nk_vader_over_two_chars (a, e - a)))
+    return w;
+  w.a = a;
+  w.e = e;
+  return w;
+}
+
+/* nk_vader_hash of a word of any length; or-s the high bits of its capitals and small
+ * letters into *@up and *@lo. */
+static guint32
+nk_vader_hash_any_word (const guchar *s,
+                        gsize         len,
+                        guint64      *up,
+                        guint64      *lo)
+{
+  guint64 h = nk_vader_hash_start (len), x;
+  gsize off = 0;
+
+  for (; len - off > 8; off += 8)
+    {
+      x = nk_vader_load_word (s + off);
+      *up |= nk_vader_swar_upper (x);
+      *lo |= nk_vader_swar_lower (x);
+      h = nk_vader_mix (h ^ (x | NK_VADER_CASE));
+    }
+  x = nk_vader_load_word (s + off) & nk_vader_chunk_mask (len - off);
+  *up |= nk_vader_swar_upper (x);
+  *lo |= nk_vader_swar_lower (x);
+  h = nk_vader_mix (h ^ ((x | NK_VADER_CASE) & nk_vader_chunk_mask (len - off)));
+  return nk_vader_hash_finish (h);
+}
+
+/* nk_vader_find_word for a word of more than 8 bytes, compared byte by byte. */
+G_NO_INLINE static const NkVaderEntry *
+nk_vader_find_long_word (const NkVaderLexicon *lex,
+                         const guchar         *a,
+                         gsize                 len,
+                         guint32               hash)
+{
+  for (guint i = hash & lex->mask;; i = (i + 1) & lex->mask)
+    {
+      const NkVaderSlot *slot = &lex->slots[i];
+      const NkVaderEntry *e;
+      const char *k;
+      gsize j = 0;
+
+      if (slot->index == 0)
+        return NULL;
+      if (slot->hash != hash)
+        continue;
+      e = &lex->entries[slot->index - 1];
+      if (e->key_len != len)
+        continue;
+      k = lex->pool->str + e->key_off;
+      for (; j < len && nk_vader_lower_table[a[j]] == (guchar) k[j]; j++)
+        ;
+      if (j == len)
+        return e;
+    }
+}
+
+/* The table entry of the word [@a, @a + @len) with @hash, past the Bloom filter; the word
+ * is not lowercased yet (str.lower changes only its ASCII capitals). A key of up to 8 bytes
+ * is compared as one word with the word's bytes, zero-padded and lowercased. */
+G_NO_INLINE static const NkVaderEntry *
+nk_vader_find_word (const NkVaderLexicon *lex,
+                    const guchar         *a,
+                    gsize                 len,
+                    guint32               hash)
+{
+  guint64 first;
+
+  if (len > 8)
+    return nk_vader_find_long_word (lex, a, len, hash);
+  first = nk_vader_load_word (a) & nk_vader_chunk_mask (len);
+  first += nk_vader_swar_upper (first) >> 2;  /* 0x80 >> 2 = 0x20: 'A' + 0x20 = 'a' */
+  for (guint i = hash & lex->mask;; i = (i + 1) & lex->mask)
+    {
+      const NkVaderSlot *slot = &lex->slots[i];
+      const NkVaderEntry *e;
+
+      if (slot->index == 0)
+        return NULL;
+      e = &lex->entries[slot->index - 1];
+      if (slot->hash == hash && e->key_len == len && e->key8 == first)
+        return e;
+    }
+}
+
+/* Records that token @n has table entry @e. */
+G_NO_INLINE static void
+nk_vader_note_entry (NkVaderScratch     *s,
+                     guint               n,
+                     const NkVaderEntry *e)
+{
+  if (e->flags & NK_VADER_ENTRY_LEX)
+    s->hits[s->n_hits++] = n;
+  if (e->word == NK_W_BUT && s->but_index == G_MAXUINT)
+    s->but_index = n;
+}
+
+/* The word at @p (not a space) the slow way: of any length, with any characters. Returns
+ * where to go on, or NULL when an emoji was found (its offset in *@emoji_off). */
+G_NO_INLINE static const guchar *
+nk_vader_slow_word (const NkVaderLexicon *lex,
+                    NkVaderScratch       *s,
+                    const guchar         *u,
+                    gsize                 len,
+                    const guchar         *p,
+                    gboolean              check_emoji,
+                    gsize                *emoji_off)
+{
+  gboolean wide = FALSE;
+  const guchar *q = nk_vader_word_end (lex, u, len, p, check_emoji, &wide, emoji_off);
+  const NkVaderEntry *entry = NULL;
+  guint64 up = 0, lo = 0;
+  NkVaderWord2 w;
+  guint32 hash;
+
+  if (q == p)
+    return NULL;
+  if (q == NULL)
+    {
+      gsize start = p - u, i = nk_vader_token_end (u, start, len);
+
+      if (check_emoji &&
+          (*emoji_off = nk_vader_find_emoji (lex, (const char *) u, len, start, i)) < i)
+        return NULL;
+      nk_vader_add_token (lex, s, (const char *) u, start, i);
+      return u + i;
+    }
+  w = nk_vader_strip_word (p, q, wide);
+  hash = nk_vader_hash_any_word (w.a, w.e - w.a, &up, &lo);
+  if (nk_vader_bloom_test (lex, hash))
+    entry = nk_vader_find_word (lex, w.a, w.e - w.a, hash);
+  nk_vader_push_token (s, w.a - u, w.e - u, entry, up != 0 && lo == 0);
+  return q;
+}
+
+/* The generic tokenizer, for a lexicon with ASCII emoji: every word the slow way. */
+static gboolean
+nk_vader_tokenize_generic (const NkVaderLexicon *lex,
+                           NkVaderScratch       *s,
+                           const guchar         *u,
+                           gsize                 len,
+                           gsize                *emoji_off)
+{
+  gsize i = 0, start, sl;
+
+  while (i < len)
+    {
+      if (nk_vader_class[u[i]] & NK_VADER_C_SPACE)
+        {
+          i++;
+          continue;
+        }
+      if (u[i] >= 0x80 && (sl = nk_vader_space_len (u, i, len)) > 0)
+        {
+          i += sl;
+          continue;
+        }
+      start = i;
+      i = nk_vader_token_end (u, start, len);
+      if ((*emoji_off = nk_vader_find_emoji (lex, (const char *) u, len, start, i)) < i)
+        return FALSE;
+      nk_vader_add_token (lex, s, (const char *) u, start, i);
+    }
+  return TRUE;
+}
+
+/* The two steps of the tokenizer's common case, on a word of up to 15 bytes: where it ends
+ * (the offset of the first byte <= 0x20 or >= 0x80 among p[0..15], 16 if none), then its
+ * hash (nk_vader_hash) and whether it is str.isupper. The word is read sixteen bytes at a
+ * time with SSE2, else eight (see nk_vader_swar_stop). */
+#ifdef NK_VADER_SSE2
+static const guint8 nk_vader_len_mask[16][16] __attribute__ ((aligned (16))) = {
+#define NK_M(n) { (n) > 0 ? 0xff : 0, (n) > 1 ? 0xff : 0, (n) > 2 ? 0xff : 0, \
+    (n) > 3 ? 0xff : 0, (n) > 4 ? 0xff : 0, (n) > 5 ? 0xff : 0, (n) > 6 ? 0xff : 0, \
+    (n) > 7 ? 0xff : 0, (n) > 8 ? 0xff : 0, (n) > 9 ? 0xff : 0, (n) > 10 ? 0xff : 0, \
+    (n) > 11 ? 0xff : 0, (n) > 12 ? 0xff : 0, (n) > 13 ? 0xff : 0, (n) > 14 ? 0xff : 0, 0 }
+  NK_M (0), NK_M (1), NK_M (2), NK_M (3), NK_M (4), NK_M (5), NK_M (6), NK_M (7),
+  NK_M (8), NK_M (9), NK_M (10), NK_M (11), NK_M (12), NK_M (13), NK_M (14), NK_M (15),
+#undef NK_M
+};
+
+static inline guint
+nk_vader_short_word_end (const guchar *p)
+{
+  __m128i v = _mm_loadu_si128 ((const __m128i *) p);
+  guint stop = ~_mm_movemask_epi8 (_mm_cmpgt_epi8 (v, _mm_set1_epi8 (0x20))) & 0xffff;
+
+  return stop ? (guint) __builtin_ctz (stop) : 16;
+}
+
+/* High bits (movemask) of the bytes of @v in [lo, hi], lo > 0 (so never a byte >= 0x80). */
+static inline guint
+nk_vader_sse_range (__m128i v,
+                    char    lo,
+                    char    hi)
+{
+  return _mm_movemask_epi8 (_mm_and_si128 (_mm_cmpgt_epi8 (v, _mm_set1_epi8 (lo - 1)),
+                                           _mm_cmpgt_epi8 (_mm_set1_epi8 (hi + 1), v)));
+}
+
+static inline guint32
+nk_vader_short_word_hash (const guchar *a,
+                          gsize         len,
+                          gboolean     *upper)
+{
+  __m128i mask = _mm_load_si128 ((const __m128i *) nk_vader_len_mask[len]);
+  __m128i v = _mm_and_si128 (_mm_loadu_si128 ((const __m128i *) a), mask);
+  __m128i c = _mm_or_si128 (v, _mm_and_si128 (_mm_set1_epi8 (0x20), mask));
+  guint64 h = nk_vader_mix (nk_vader_hash_start (len) ^ (guint64) _mm_cvtsi128_si64 (c));
+
+  if (len > 8)
+    h = nk_vader_mix (h ^ (guint64) _mm_cvtsi128_si64 (_mm_unpackhi_epi64 (c, c)));
+  *upper = nk_vader_sse_range (v, 'a', 'z') == 0 && nk_vader_sse_range (v, 'A', 'Z') != 0;
+  return nk_vader_hash_finish (h);
+}
+#else
+static inline guint
+nk_vader_short_word_end (const guchar *p)
+{
+  guint64 m = nk_vader_swar_stop (nk_vader_load_word (p));
+
+  if (m != 0)
+    return NK_VADER_CTZ (m) >> 3;
+  m = nk_vader_swar_stop (nk_vader_load_word (p + 8));
+  return m != 0 ? 8 + (NK_VADER_CTZ (m) >> 3) : 16;
+}
+
+static inline guint32
+nk_vader_short_word_hash (const guchar *a,
+                          gsize         len,
+                          gboolean     *upper)
+{
+  guint64 h = nk_vader_hash_start (len), x, x2, lo, up;
+
+  if (len <= 8)
+    {
+      x = nk_vader_load_word (a) & nk_vader_chunk_mask (len);
+      h = nk_vader_mix (h ^ ((x | NK_VADER_CASE) & nk_vader_chunk_mask (len)));
+      lo = nk_vader_swar_lower (x);
+      up = lo == 0 ? nk_vader_swar_upper (x) : 0;
+    }
+  else
+    {
+      x = nk_vader_load_word (a);
+      x2 = nk_vader_load_word (a + 8) & nk_vader_chunk_mask (len - 8);
+      h = nk_vader_mix (h ^ (x | NK_VADER_CASE));
+      h = nk_vader_mix (h ^ ((x2 | NK_VADER_CASE) & nk_vader_chunk_mask (len - 8)));
+      lo = nk_vader_swar_lower (x) | nk_vader_swar_lower (x2);
+      up = lo == 0 ? nk_vader_swar_upper (x) | nk_vader_swar_upper (x2) : 0;
+    }
+  *upper = up != 0;
+  return nk_vader_hash_finish (h);
+}
+#endif
+
+/* Splits like str.split() and strips each token. @u is followed by NK_VADER_PAD spaces, so
+ * words are read eight bytes at a time with no bounds check. The common word (printable
+ * ASCII, up to 15 bytes, then an ASCII space) is done here: a load or two find its end, a
+ * look at its first and last bytes says whether to strip it, and it is hashed without
+ * being lowercased (see nk_vader_hash); most words are in no table, which the Bloom filter
+ * says. Other words go to nk_vader_slow_word.
  *
  * With @check_emoji, stops at the first emoji instead, returning FALSE and its offset in
  * *@emoji_off: the reference replaces emoji before it splits, so the text must be
@@ -590,118 +988,102 @@ nk_vader_find_emoji (const NkVaderLexicon *lex,
 static gboolean
 nk_vader_tokenize (const NkVaderLexicon *lex,
                    NkVaderScratch       *s,
-                   const char           *text,
+                   const guchar         *u,
                    gsize                 len,
                    gboolean              check_emoji,
-                   guint                *n_excl,
-                   guint                *n_quest,
                    gsize                *emoji_off)
 {
-  const guchar *u = (const guchar *) text, *end = u + len, *p, *pe;
-  gboolean ascii_emoji = check_emoji && (lex->emoji_ascii[0] || lex->emoji_ascii[1]);
-  guint excl = 0, quest = 0;
-  gsize i = 0;
+  const guchar *p = u, *end = u + len;
+  NkVaderTok *t;
+  guint n_upper = 0;
 
   s->n_toks = 0;
   s->n_hits = 0;
   s->n_upper = 0;
   s->but_index = G_MAXUINT;
-  while (i < len)
+  nk_vader_reserve_tokens (s, len / 2 + 1);
+  if (check_emoji && (lex->emoji_ascii[0] || lex->emoji_ascii[1]))
+    return nk_vader_tokenize_generic (lex, s, u, len, emoji_off);
+  t = s->toks;
+  while (p < end)
     {
-      gsize start, a, e, sl;
-      guint8 all = 0;
+      guint8 c = nk_vader_class[*p];
+      const guchar *q, *a, *e;
+      const NkVaderEntry *entry;
+      gsize wlen, sl;
+      guint32 hash;
+      guint k;
+      gboolean upper;
 
-      if (u[i] < 0x80)
+      if (c & NK_VADER_C_BREAK)
         {
-          if (nk_vader_class[u[i]] & NK_VADER_C_SPACE)
+          if (c & NK_VADER_C_SPACE)
             {
-              i++;
+              p++;
               continue;
             }
-        }
-      else if ((sl = nk_vader_space_len (u, i, len)) > 0)
-        {
-          i += sl;
-          continue;
-        }
-      start = i;
-      if (G_UNLIKELY (ascii_emoji))
-        goto generic;
-      /* The token ends at a space; it is stripped to [a, e). Runs of letters and digits
-       * are skipped eight bytes at a time; any other byte is looked at alone. */
-      while (i < len && (nk_vader_class[u[i]] & NK_VADER_C_PUNCT))
-        {
-          excl += u[i] == '!';
-          quest += u[i] == '?';
-          i++;
-        }
-      a = i;
-      for (p = u + i, pe = p;;)
-        {
-          guchar b;
-          guint8 c;
-
-#if G_BYTE_ORDER == G_LITTLE_ENDIAN && defined (__GNUC__)
-          if (p + 8 <= end)
+          if ((sl = nk_vader_space_len (u, p - u, len)) > 0)
             {
-              guint64 x, m;
-
-              memcpy (&x, p, 8);
-              m = nk_vader_swar_alnum (x);
-              if (m == NK_VADER_HIGH)
-                {
-                  p += 8;
-                  pe = p;
-                  continue;
-                }
-              if (m & 0x80)  /* the first byte at least is a letter or digit */
-                {
-                  p += __builtin_ctzll (~m & NK_VADER_HIGH) >> 3;
-                  pe = p;
-                }
+              p += sl;
+              continue;
             }
-#endif
-          if (p >= end)
-            break;
-          b = *p;
-          c = nk_vader_class[b];
-          if (c & NK_VADER_C_STOP)
-            {
-              if (c & NK_VADER_C_SPACE)
-                break;
-              if (b >= 0x80)
-                {
-                  /* Undo this token's counts: the generic path counts again. */
-                  for (const guchar *q = u + start; q < p; q++)
-                    excl -= *q == '!', quest -= *q == '?';
-                  goto generic;
-                }
-              excl += b == '!';
-              quest += b == '?';
-            }
+          goto slow;
+        }
+      k = nk_vader_short_word_end (p);
+      q = p + k;
+      if (G_UNLIKELY (k == 16 || *q != ' '))
+        goto slow;
+      a = p, e = q;
+      if (G_UNLIKELY ((c | nk_vader_class[q[-1]]) & NK_VADER_C_PUNCT))
+        {
           if (!(c & NK_VADER_C_PUNCT))
-            pe = p + 1;
-          all |= c;
-          p++;
+            {
+              /* Trailing punctuation only (the first byte stops the loop). */
+              while (nk_vader_class[e[-1]] & NK_VADER_C_PUNCT)
+                e--;
+              if (e - a <= 2)
+                e = q;
+            }
+          else
+            {
+              NkVaderWord2 w = nk_vader_strip_word (p, q, FALSE);
+
+              a = w.a, e = w.e;
+            }
         }
-      i = p - u;
-      e = pe - u;
-      nk_vader_add_ascii_token (lex, s, u, len, start, i, a, e, (all & NK_VADER_C_APOS) != 0);
+      wlen = e - a;
+      hash = nk_vader_short_word_hash (a, wlen, &upper);
+      entry = &nk_vader_no_entry;
+      if (G_UNLIKELY (nk_vader_bloom_test (lex, hash)))
+        {
+          const NkVaderEntry *f = nk_vader_find_word (lex, a, wlen, hash);
+
+          if (f != NULL)
+            {
+              entry = f;
+              nk_vader_note_entry (s, t - s->toks, f);
+            }
+        }
+      t->start = a - u;
+      t->end = e - u;
+      t->entry = entry;
+      t->upper = upper;
+      t++;
+      n_upper += upper;
+      p = q + 1;  /* past the space */
       continue;
 
-    generic:
-      i = nk_vader_token_end (u, start, len);
-      if (check_emoji && (*emoji_off = nk_vader_find_emoji (lex, text, len, start, i)) < i)
+    slow:
+      s->n_toks = t - s->toks;
+      s->n_upper = n_upper;
+      p = nk_vader_slow_word (lex, s, u, len, p, check_emoji, emoji_off);
+      if (p == NULL)
         return FALSE;
-      for (gsize k = start; k < i; k++)
-        {
-          excl += u[k] == '!';
-          quest += u[k] == '?';
-        }
-      nk_vader_add_token (lex, s, text, start, i);
+      t = s->toks + s->n_toks;
+      n_upper = s->n_upper;
     }
-  *n_excl = excl;
-  *n_quest = quest;
+  s->n_toks = t - s->toks;
+  s->n_upper = n_upper;
   return TRUE;
 }
 
@@ -714,13 +1096,50 @@ typedef struct {
   gboolean              cap_diff;
 } NkVaderCtx;
 
-#define NK_VADER_IS(c, i, w) ((c)->s->toks[i].word == (w))
+#define NK_VADER_IS(c, i, w) ((c)->s->toks[i].entry->word == (w))
 
 static inline guint32
 nk_vader_flags (const NkVaderCtx *c,
                 guint             i)
 {
-  return c->s->toks[i].flags;
+  return c->s->toks[i].entry->flags;
+}
+
+/* nk_vader_has_nt for a token of the padded text (16 bytes readable from @s). */
+static inline gboolean
+nk_vader_has_nt_padded (const guchar *s,
+                        gsize         len)
+{
+#ifdef NK_VADER_SSE2
+  if (len <= 16)
+    {
+      __m128i v = _mm_loadu_si128 ((const __m128i *) s);
+      /* apostrophes at 1 .. len - 2, the only places the ' of "n't" can be */
+      guint m = _mm_movemask_epi8 (_mm_cmpeq_epi8 (v, _mm_set1_epi8 ('\'')));
+
+      m &= ((1u << len) - 1) >> 1 & ~1u;
+      for (; m != 0; m &= m - 1)
+        {
+          guint i = __builtin_ctz (m);
+
+          if ((s[i - 1] | 0x20) == 'n' && (s[i + 1] | 0x20) == 't')
+            return TRUE;
+        }
+      return FALSE;
+    }
+#endif
+  return nk_vader_has_nt ((const char *) s, len);
+}
+
+/* Whether token @i is in NEGATE or has "n't" in it (the reference's negated ()). */
+static inline gboolean
+nk_vader_negated (const NkVaderCtx *c,
+                  guint             i)
+{
+  const NkVaderTok *t = &c->s->toks[i];
+
+  return (t->entry->flags & NK_VADER_ENTRY_NEGATE) ||
+         nk_vader_has_nt_padded (c->s->scan + t->start, t->end - t->start);
 }
 
 static inline gboolean
@@ -763,12 +1182,11 @@ nk_vader_negation_check (const NkVaderCtx *c,
                          guint             i,
                          guint            *rules)
 {
-  const NkVaderTok *t = c->s->toks;
   gboolean never_so;
 
   if (start_i == 0)
     {
-      if (t[i - 1].negated)
+      if (nk_vader_negated (c, i - 1))
         v = v * NK_VADER_N_SCALAR, *rules |= NK_VADER_RULE_NEGATION;
     }
   else if (start_i == 1)
@@ -778,7 +1196,7 @@ nk_vader_negation_check (const NkVaderCtx *c,
         v = v * 1.25, *rules |= NK_VADER_RULE_NEVER_SO;
       else if (NK_VADER_IS (c, i - 2, NK_W_WITHOUT) && NK_VADER_IS (c, i - 1, NK_W_DOUBT))
         ;
-      else if (t[i - 2].negated)
+      else if (nk_vader_negated (c, i - 2))
         v = v * NK_VADER_N_SCALAR, *rules |= NK_VADER_RULE_NEGATION;
     }
   else
@@ -793,7 +1211,7 @@ nk_vader_negation_check (const NkVaderCtx *c,
       else if (NK_VADER_IS (c, i - 3, NK_W_WITHOUT) &&
                (NK_VADER_IS (c, i - 2, NK_W_DOUBT) || NK_VADER_IS (c, i - 1, NK_W_DOUBT)))
         ;
-      else if (t[i - 3].negated)
+      else if (nk_vader_negated (c, i - 3))
         v = v * NK_VADER_N_SCALAR, *rules |= NK_VADER_RULE_NEGATION;
     }
   return v;
@@ -808,7 +1226,7 @@ nk_vader_match_phrase (const NkVaderCtx *c,
                        gboolean          boosters)
 {
   for (guint k = 0; k < n; k++)
-    if (c->s->toks[first + k].word == NK_W_NONE)
+    if (c->s->toks[first + k].entry->word == NK_W_NONE)
       return -1;
   for (guint p = 0; p < G_N_ELEMENTS (nk_vader_phrases); p++)
     {
@@ -818,7 +1236,7 @@ nk_vader_match_phrase (const NkVaderCtx *c,
       if (ph->n_words != n || ph->booster != boosters)
         continue;
       for (k = 0; k < n; k++)
-        if (c->s->toks[first + k].word != ph->words[k])
+        if (c->s->toks[first + k].entry->word != ph->words[k])
           break;
       if (k == n)
         return p;
@@ -844,7 +1262,7 @@ nk_vader_idioms_check (const NkVaderCtx *c,
 
   /* Every sequence below has token i or i-2 in it, except "i-1 i" which has i: so when
    * neither is a phrase word, nothing can match. */
-  if (t[i].word == NK_W_NONE && t[i - 2].word == NK_W_NONE)
+  if (t[i].entry->word == NK_W_NONE && t[i - 2].entry->word == NK_W_NONE)
     return v;
   for (guint k = 0; k < G_N_ELEMENTS (seq_first); k++)
     if ((p = nk_vader_match_phrase (c, i - seq_first[k], seq_len[k], FALSE)) >= 0)
@@ -956,6 +1374,9 @@ nk_vader_but_check (const NkVaderScratch *s)
 
 /* ---- scoring ----------------------------------------------------------------------- */
 
+static inline double nk_vader_round_scaled (double x,
+                                            double scale);
+
 static double
 nk_vader_normalize (double score)
 {
@@ -1016,10 +1437,10 @@ nk_vader_score_valence (const NkVaderCtx *c,
   else if (pos_sum < fabs (neg_sum))
     neg_sum -= amp;
   total = pos_sum + fabs (neg_sum) + neu_count;
-  scores->pos = nk_vader_round (fabs (pos_sum / total), 3);
-  scores->neg = nk_vader_round (fabs (neg_sum / total), 3);
-  scores->neu = nk_vader_round (fabs (neu_count / total), 3);
-  scores->compound = nk_vader_round (compound, 4);
+  scores->pos = nk_vader_round_scaled (fabs (pos_sum / total), 1e3);
+  scores->neg = nk_vader_round_scaled (fabs (neg_sum / total), 1e3);
+  scores->neu = nk_vader_round_scaled (fabs (neu_count / total), 1e3);
+  scores->compound = nk_vader_round_scaled (compound, 1e4);
   scores->raw_compound = compound;
   scores->punct_amplifier = sum_s != 0 ? amp : 0.0;
 }
@@ -1048,6 +1469,7 @@ nk_vader_score (const NkVaderLexicon *lexicon,
   NkVaderCtx c = { lexicon, scratch, 0, FALSE };
   gsize first = 0;
   guint n_excl, n_quest;
+  const guchar *work;
 
   g_return_if_fail (lexicon != NULL && scratch != NULL && scores != NULL);
   g_return_if_fail (text != NULL || len == 0);
@@ -1057,15 +1479,19 @@ nk_vader_score (const NkVaderLexicon *lexicon,
   scratch->n_pieces = 0;
   scratch->out_valid = FALSE;
   scratch->work = text;
-  if (!nk_vader_tokenize (lexicon, scratch, text, len, lexicon->n_emoji > 0,
-                          &n_excl, &n_quest, &first))
+  work = nk_vader_pad (&scratch->pad, &scratch->pad_cap, text, len);
+  scratch->scan = work;
+  if (!nk_vader_tokenize (lexicon, scratch, work, len, lexicon->n_emoji > 0, &first))
     {
-      gsize wlen = nk_vader_replace_emoji (lexicon, scratch, text, len, first);
-
-      scratch->work = scratch->text;
-      nk_vader_tokenize (lexicon, scratch, scratch->text, wlen, FALSE, &n_excl, &n_quest,
-                         &first);
+      len = nk_vader_replace_emoji (lexicon, scratch, text, len, first);
+      work = nk_vader_pad (&scratch->text, &scratch->text_cap, NULL, len);
+      scratch->work = scratch->text;  /* after padding, which may move it */
+      scratch->scan = work;
+      nk_vader_tokenize (lexicon, scratch, work, len, FALSE, &first);
     }
+  /* The reference's text.count ("!") and text.count ("?"), on the working text. */
+  n_excl = nk_vader_count_byte (work, len, '!');
+  n_quest = nk_vader_count_byte (work, len, '?');
   c.n = scratch->n_toks;
   c.cap_diff = scratch->n_upper > 0 && scratch->n_upper < c.n;  /* allcap_differential */
   for (guint h = 0; h < scratch->n_hits; h++)
@@ -1124,26 +1550,19 @@ nk_vader_two_product (double  a,
   *lo = ((ah * bh - *hi) + ah * bl + al * bh) + al * bl;
 }
 
-double
-nk_vader_round (double x,
-                int    digits)
+/* nk_vader_round of a finite @x > 0, @scale = 10^digits. */
+static inline double
+nk_vader_round_positive (double x,
+                         double scale)
 {
-  static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9 };
-  double scale, hi, lo, f, frac, k;
+  double hi, lo, f, frac, k;
 
-  g_return_val_if_fail (digits >= 0 && digits <= 9, x);
-
-  if (!isfinite (x) || x == 0)
-    return x;
-  if (x < 0)
-    return -nk_vader_round (-x, digits);
-  scale = pow10[digits];
   if (x * scale >= 4503599627370496.0)  /* 2^52: already an integer at this scale */
     return x;
   /* Python rounds the exact binary value half-to-even, then takes the nearest double to
    * the decimal result; k / scale is exactly that nearest double. */
   nk_vader_two_product (x, scale, &hi, &lo);
-  f = floor (hi);
+  f = (double) (gint64) hi;  /* floor: 0 < hi < 2^52 */
   frac = hi - f;
   if (frac > 0.5)
     k = f + 1;
@@ -1156,6 +1575,28 @@ nk_vader_round (double x,
   else
     k = fmod (f, 2.0) == 0 ? f : f + 1;
   return k / scale;
+}
+
+static inline double
+nk_vader_round_scaled (double x,
+                       double scale)
+{
+  if (!isfinite (x) || x == 0)
+    return x;
+  if (x < 0)
+    return -nk_vader_round_positive (-x, scale);
+  return nk_vader_round_positive (x, scale);
+}
+
+double
+nk_vader_round (double x,
+                int    digits)
+{
+  static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9 };
+
+  g_return_val_if_fail (digits >= 0 && digits <= 9, x);
+
+  return nk_vader_round_scaled (x, pow10[digits]);
 }
 
 /* ---- rule names -------------------------------------------------------------------- */
