@@ -18,6 +18,8 @@ NkConfig *nk_config_new_checked (const NkConfigKey *schema,
 void      nk_config_free        (NkConfig *config);
 void      nk_config_set_unwanted (NkConfig          *config,
                                   const char *const *layers);
+void      nk_config_set_available (NkConfig          *config,
+                                   const char *const *layers);
 void      nk_config_set_string  (NkConfig   *config,
                                  const char *key,
                                  const char *value);

@@ -16,6 +16,7 @@ struct _NkConfig {
   char       *data_dir;
   JsonObject *root;
   char      **unwanted;   /* provided layers no later stage reads */
+  char      **available;  /* layers earlier stages provide; NULL outside a pipeline */
 };
 
 G_DEFINE_QUARK (nk-stage-error-quark, nk_stage_error)
@@ -301,6 +302,7 @@ nk_config_free (NkConfig *config)
   g_free (config->stage_id);
   g_free (config->data_dir);
   g_strfreev (config->unwanted);
+  g_strfreev (config->available);
   json_object_unref (config->root);
   g_free (config);
 }
@@ -325,6 +327,29 @@ gboolean
 nk_config_layer_wanted (const NkConfig *config, const char *layer)
 {
   return config->unwanted == NULL || !g_strv_contains ((const char *const *) config->unwanted, layer);
+}
+
+void
+nk_config_set_available (NkConfig *config, const char *const *layers)
+{
+  g_strfreev (config->available);
+  config->available = g_strdupv ((char **) layers);
+}
+
+/**
+ * nk_config_layer_available:
+ * @layer: a layer name
+ *
+ * Whether an earlier stage of the pipeline provides @layer ("text" always is), so that a
+ * stage which uses a layer when present can tell at prepare time whether it will be, and
+ * skip loading what it needs only without it. TRUE outside a pipeline, where nothing is
+ * known about other stages.
+ */
+gboolean
+nk_config_layer_available (const NkConfig *config, const char *layer)
+{
+  return config->available == NULL ||
+         g_strv_contains ((const char *const *) config->available, layer);
 }
 
 void

@@ -79,6 +79,7 @@ JsonArray  *nk_config_get_list     (const NkConfig *config, const char *key);
 JsonObject *nk_config_get_object   (const NkConfig *config, const char *key);
 
 gboolean    nk_config_layer_wanted (const NkConfig *config, const char *layer);
+gboolean    nk_config_layer_available (const NkConfig *config, const char *layer);
 
 char       *nk_config_find_data_file (const NkConfig *config,
                                       const char     *relative_path,

@@ -286,6 +286,9 @@ nk_pipeline_check_layers (NkPipeline *p, GError **error)
               return FALSE;
             }
         }
+      g_ptr_array_add (available, NULL);
+      nk_config_set_available (stage->config, (const char *const *) available->pdata);
+      g_ptr_array_remove_index (available, available->len - 1);
       for (guint r = 0; info->provides && info->provides[r]; r++)
         g_ptr_array_add (available, (gpointer) info->provides[r]);
       if (info->kind == NK_STAGE_DOCUMENT)

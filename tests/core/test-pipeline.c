@@ -141,6 +141,25 @@ test_layer_demand (void)
   g_assert_true (nk_config_layer_wanted (nk_pipeline_get_stage_config (star, 0), "words"));
 }
 
+/* Each stage learns which layers earlier stages provide (for layers it uses if present). */
+static void
+test_layer_available (void)
+{
+  g_autoptr(NkRegistry) registry = registry_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NkPipeline) p = load (registry,
+    "{\"stages\": [{\"plugin\": \"fixture\"}, {\"plugin\": \"export\"}]}", &error);
+  const NkConfig *first, *second;
+
+  g_assert_no_error (error);
+  first = nk_pipeline_get_stage_config (p, 0);
+  second = nk_pipeline_get_stage_config (p, 1);
+  g_assert_true (nk_config_layer_available (first, "text"));
+  g_assert_false (nk_config_layer_available (first, "words"));   /* its own, not earlier */
+  g_assert_true (nk_config_layer_available (second, "words"));
+  g_assert_false (nk_config_layer_available (second, "sentiment"));
+}
+
 static void
 test_prepare_fails (void)
 {
@@ -224,6 +243,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pipeline/load/missing-file", test_missing_file);
   g_test_add_func ("/pipeline/prepare/fails", test_prepare_fails);
   g_test_add_func ("/pipeline/layer-demand", test_layer_demand);
+  g_test_add_func ("/pipeline/layer-available", test_layer_available);
   g_test_add_func ("/pipeline/override-output", test_override_output);
   g_test_add_func ("/pipeline/worker/failure", test_worker_failure);
   return g_test_run ();
