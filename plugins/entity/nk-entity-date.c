@@ -386,6 +386,41 @@ parse_doc_date (const char *s, int *dy, int *dm, int *dd)
   return TRUE;
 }
 
+/* The first @parts of "%04d-%02d-%02d" (year, month, day) into @out (24 bytes), without
+ * printf for the usual years. */
+static void
+format_ymd (char *out, guint parts, int year, int month, int day)
+{
+  if (year < 0 || year > 9999 || month < 0 || month > 99 || day < 0 || day > 99)
+    {
+      if (parts == 3)
+        g_snprintf (out, 24, "%04d-%02d-%02d", year, month, day);
+      else if (parts == 2)
+        g_snprintf (out, 24, "%04d-%02d", year, month);
+      else
+        g_snprintf (out, 24, "%04d", year);
+      return;
+    }
+  char *p = out;
+  *p++ = (char) ('0' + year / 1000);
+  *p++ = (char) ('0' + year / 100 % 10);
+  *p++ = (char) ('0' + year / 10 % 10);
+  *p++ = (char) ('0' + year % 10);
+  if (parts >= 2)
+    {
+      *p++ = '-';
+      *p++ = (char) ('0' + month / 10);
+      *p++ = (char) ('0' + month % 10);
+    }
+  if (parts >= 3)
+    {
+      *p++ = '-';
+      *p++ = (char) ('0' + day / 10);
+      *p++ = (char) ('0' + day % 10);
+    }
+  *p = '\0';
+}
+
 static void
 format_value (const DateValue *v, const char *doc_date, char *out)
 {
@@ -410,8 +445,7 @@ format_value (const DateValue *v, const char *doc_date, char *out)
           g_date_add_days (&d, (v->weekday - today + 7) % 7 ? (v->weekday - today + 7) % 7 : 7);
         else
           g_date_subtract_days (&d, back);
-        g_snprintf (out, 24, "%04d-%02d-%02d", g_date_get_year (&d), g_date_get_month (&d),
-                    g_date_get_day (&d));
+        format_ymd (out, 3, g_date_get_year (&d), g_date_get_month (&d), g_date_get_day (&d));
         break;
       }
     case V_YMD:
@@ -420,47 +454,45 @@ format_value (const DateValue *v, const char *doc_date, char *out)
         if (!v->year && v->shift)
           y += v->shift < 0 ? (v->month >= dm ? -1 : 0) : (v->month <= dm ? 1 : 0);
         if (v->day)
-          g_snprintf (out, 24, "%04d-%02d-%02d", y, v->month, v->day);
+          format_ymd (out, 3, y, v->month, v->day);
         else
-          g_snprintf (out, 24, "%04d-%02d", y, v->month);
+          format_ymd (out, 2, y, v->month, 0);
         break;
       }
     case V_YEAR:
-      g_snprintf (out, 24, "%04d", v->year);
+      format_ymd (out, 1, v->year, 0, 0);
       break;
     case V_TODAY:
       if (v->shift > 0)
         g_date_add_days (&d, 1);
       else if (v->shift < 0)
         g_date_subtract_days (&d, 1);
-      g_snprintf (out, 24, "%04d-%02d-%02d", g_date_get_year (&d), g_date_get_month (&d),
-                  g_date_get_day (&d));
+      format_ymd (out, 3, g_date_get_year (&d), g_date_get_month (&d), g_date_get_day (&d));
       break;
     case V_AGO:
       if (v->unit == 365)
-        g_snprintf (out, 24, "%04d", dy - v->n);
+        format_ymd (out, 1, dy - v->n, 0, 0);
       else if (v->unit == 30)
         {
           g_date_subtract_months (&d, v->n);
-          g_snprintf (out, 24, "%04d-%02d", g_date_get_year (&d), g_date_get_month (&d));
+          format_ymd (out, 2, g_date_get_year (&d), g_date_get_month (&d), 0);
         }
       else
         {
           g_date_subtract_days (&d, v->n * v->unit);
-          g_snprintf (out, 24, "%04d-%02d-%02d", g_date_get_year (&d), g_date_get_month (&d),
-                      g_date_get_day (&d));
+          format_ymd (out, 3, g_date_get_year (&d), g_date_get_month (&d), g_date_get_day (&d));
         }
       break;
     case V_REL_UNIT:
       if (v->unit == DW_YEAR)
-        g_snprintf (out, 24, "%04d", dy + v->shift);
+        format_ymd (out, 1, dy + v->shift, 0, 0);
       else if (v->unit == DW_MONTH)
         {
           if (v->shift < 0)
             g_date_subtract_months (&d, 1);
           else if (v->shift > 0)
             g_date_add_months (&d, 1);
-          g_snprintf (out, 24, "%04d-%02d", g_date_get_year (&d), g_date_get_month (&d));
+          format_ymd (out, 2, g_date_get_year (&d), g_date_get_month (&d), 0);
         }
       else
         {

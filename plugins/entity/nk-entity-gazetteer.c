@@ -13,6 +13,9 @@
 #include "nk-entity-private.h"
 
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 G_DEFINE_QUARK (nk-entity-error-quark, nk_entity_error)
 
@@ -59,7 +62,7 @@ nk_entity_fold (const char *s, gsize len, char *buf, gsize buf_size)
         {
           if (o + 1 > buf_size)
             return 0;
-          buf[o++] = g_ascii_tolower ((char) c);
+          buf[o++] = (char) (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
           p++;
           continue;
         }
@@ -81,20 +84,76 @@ nk_entity_fold (const char *s, gsize len, char *buf, gsize buf_size)
   return o;
 }
 
+/* The hash of a folded piece takes it 8 bytes at a time (the last block zero-padded), so
+ * that the scanner can hash a word from the folded blocks it has at hand. */
+#define NK_HASH_K G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)
+#define NK_HASH_SEED G_GUINT64_CONSTANT (0x243F6A8885A308D3)
+
+/* A multiply carries every bit of a block into the top half of the product, and the next
+ * block's multiply carries that on: the top 32 bits depend on every byte. */
+static inline guint64
+nk_hash_block (guint64 h, guint64 w)
+{
+  return (h ^ w) * NK_HASH_K;
+}
+
+static inline guint32
+nk_hash_final (guint64 h, gsize len)
+{
+  return (guint32) (h >> 32) ^ (guint32) len;
+}
+
+/* Little-endian block @k of @s[0, len), zero-padded. */
+static inline guint64
+nk_block_at (const char *s, gsize len, gsize k)
+{
+  guint64 w = 0;
+  if (len - k >= 8)
+    memcpy (&w, s + k, 8);
+  else
+    for (gsize i = k; i < len; i++)
+      w |= (guint64) (guchar) s[i] << (8 * (i - k));
+  return GUINT64_FROM_LE (w);
+}
+
+/* Block @k of @s[0, n) like nk_block_at (), reading 8 bytes whatever @n. */
+static inline guint64
+word_block_at (const char *s, guint n, guint k)
+{
+  guint64 w;
+  memcpy (&w, s + k, 8);
+  w = GUINT64_FROM_LE (w);
+  return n - k >= 8 ? w : w & ((G_GUINT64_CONSTANT (1) << (8 * (n - k))) - 1);
+}
+
+/* nk_hash_bytes () of @s[0, n), where @s has 8 bytes to read past any block. */
+static inline guint32
+nk_hash_word (const char *s, guint n)
+{
+  guint64 h = NK_HASH_SEED;
+  for (guint k = 0; k < n; k += 8)
+    h = nk_hash_block (h, word_block_at (s, n, k));
+  return nk_hash_final (h, n);
+}
+
 static guint32
 nk_hash_bytes (const char *s, gsize len)
 {
-  guint32 h = 2166136261u;
-  for (gsize i = 0; i < len; i++)
-    h = (h ^ (guchar) s[i]) * 16777619u;
-  return h;
+  guint64 h = NK_HASH_SEED;
+  for (gsize k = 0; k < len; k += 8)
+    h = nk_hash_block (h, nk_block_at (s, len, k));
+  return nk_hash_final (h, len);
 }
 
 static inline guint64
 key_prefix (const char *s, gsize len)
 {
   guint64 v = 0;
-  memcpy (&v, s, MIN (len, sizeof v));
+  if (len >= sizeof v)
+    memcpy (&v, s, sizeof v);
+  else
+    for (gsize i = 0; i < len; i++)
+      ((guchar *) &v)[i] = (guchar) s[i];
   return v;
 }
 
@@ -119,6 +178,39 @@ dict_find_slot_prefix (const NkDict *d, const char *folded, gsize len, guint32 h
     }
 }
 
+/* The dictionary as the scanner probes it, read once per range (the stores of pieces
+ * would otherwise make the compiler read the fields again for every word). */
+typedef struct {
+  const NkDictSlot *slots;
+  guint             mask;
+  const char       *pool;
+} NkDictView;
+
+static inline NkDictView
+dict_view (const NkDict *d)
+{
+  NkDictView v = { d->slots, d->cap - 1, d->pool->str };
+  return v;
+}
+
+/* The id of a folded word, for the scanner: most words of a text are in the dictionary
+ * (function words are), so the filter would seldom save the probe. */
+static inline guint32
+dict_word_id (NkDictView d, const char *folded, gsize len, guint32 h, guint64 prefix)
+{
+  for (guint i = h & d.mask;; i = (i + 1) & d.mask)
+    {
+      const NkDictSlot *s = &d.slots[i];
+      if (s->id == NK_ENTITY_NO_ID)
+        return NK_ENTITY_NO_ID;
+      if (s->prefix == prefix && s->len == len &&
+          (len <= sizeof prefix ||
+           memcmp (d.pool + s->off + sizeof prefix, folded + sizeof prefix,
+                   len - sizeof prefix) == 0))
+        return s->id;
+    }
+}
+
 static NkDictSlot *
 dict_find_slot (const NkDict *d, const char *folded, gsize len, guint32 h)
 {
@@ -131,15 +223,22 @@ nk_entity_dict_lookup (const NkEntityGazetteer *gz, const char *folded, gsize le
   return dict_find_slot (&gz->dict, folded, len, nk_hash_bytes (folded, len))->id;
 }
 
+static NkDictSlot *
+dict_new_slots (guint cap)
+{
+  NkDictSlot *slots = g_new (NkDictSlot, cap);
+  for (guint i = 0; i < cap; i++)
+    slots[i].id = NK_ENTITY_NO_ID;
+  return slots;
+}
+
 static void
 dict_init (NkDict *d)
 {
   d->pool = g_string_new (NULL);
   d->cap = 512;
   d->n = 0;
-  d->slots = g_new (NkDictSlot, d->cap);
-  for (guint i = 0; i < d->cap; i++)
-    d->slots[i].id = NK_ENTITY_NO_ID;
+  d->slots = dict_new_slots (d->cap);
   memset (d->filter, 0, sizeof d->filter);
 }
 
@@ -157,9 +256,7 @@ dict_grow (NkDict *d)
   guint old_cap = d->cap;
 
   d->cap = old_cap * 2;
-  d->slots = g_new (NkDictSlot, d->cap);
-  for (guint i = 0; i < d->cap; i++)
-    d->slots[i].id = NK_ENTITY_NO_ID;
+  d->slots = dict_new_slots (d->cap);
   for (guint i = 0; i < old_cap; i++)
     if (old[i].id != NK_ENTITY_NO_ID)
       {
@@ -169,6 +266,19 @@ dict_grow (NkDict *d)
         d->slots[j] = old[i];
       }
   g_free (old);
+}
+
+static inline void
+pool_append (GString *pool, const char *s, gsize len)
+{
+  if (G_UNLIKELY (pool->len + len >= pool->allocated_len))
+    {
+      g_string_append_len (pool, s, len);
+      return;
+    }
+  memcpy (pool->str + pool->len, s, len);
+  pool->len += len;
+  pool->str[pool->len] = '\0';
 }
 
 /* Returns the id of @folded in @d, adding it; *@added tells whether it was new. */
@@ -188,7 +298,7 @@ dict_add (NkDict *d, const char *folded, gsize len, gboolean *added)
   s->off = d->pool->len;
   s->len = len;
   s->id = d->n++;
-  g_string_append_len (d->pool, folded, len);
+  pool_append (d->pool, folded, len);
   return s->id;
 }
 
@@ -207,20 +317,102 @@ nk_entity_dict_intern (NkEntityGazetteer *gz, const char *folded, gsize len)
   return id;
 }
 
+/* ---- the set of common words ---------------------------------------------------------- */
+
+/* Forty thousand words probed a few times per document: a slot is 4 bytes, the offset + 1
+ * of the folded word, NUL-terminated, in the word list's own buffer (folded in place) or,
+ * with NK_WORDS_SIDE, in the side pool (a word whose folding changes its length). */
+#define NK_WORDS_SIDE 0x80000000u
+
+static const char *
+words_at (const NkWordSet *set, guint32 v)
+{
+  return v & NK_WORDS_SIDE ? set->side->str + ((v & ~NK_WORDS_SIDE) - 1) : set->text + (v - 1);
+}
+
+static guint32 *
+words_slot (const NkWordSet *set, const char *w, gsize n, guint32 h)
+{
+  guint mask = set->cap - 1;
+  for (guint i = h & mask;; i = (i + 1) & mask)
+    {
+      guint32 *slot = &set->slots[i];
+      if (*slot == 0)
+        return slot;
+      const char *x = words_at (set, *slot);
+      if (memcmp (x, w, n) == 0 && x[n] == '\0')
+        return slot;
+    }
+}
+
+/* Sizes the set for @n words of @text, which it takes. */
+static void
+words_init (NkWordSet *set, char *text, guint n)
+{
+  set->text = text;
+  set->side = g_string_new (NULL);
+  set->cap = 16;
+  while (set->cap * 3 < n * 4 + 4)   /* at most three quarters full */
+    set->cap *= 2;
+  set->n = 0;
+  set->slots = g_new0 (guint32, set->cap);
+}
+
+/* Adds word @w (folded, hash @h); @v is its words_at () value. */
+static void
+words_add (NkWordSet *set, const char *w, gsize n, guint32 h, guint32 v)
+{
+  if ((set->n + 1) * 4 > set->cap * 3)
+    {
+      guint32 *old = set->slots;
+      guint old_cap = set->cap;
+      set->cap *= 2;
+      set->slots = g_new0 (guint32, set->cap);
+      for (guint i = 0; i < old_cap; i++)
+        if (old[i])
+          {
+            const char *x = words_at (set, old[i]);
+            *words_slot (set, x, strlen (x), nk_hash_bytes (x, strlen (x))) = old[i];
+          }
+      g_free (old);
+    }
+  guint32 *slot = words_slot (set, w, n, h);
+  if (*slot == 0)
+    {
+      *slot = v;
+      set->n++;
+    }
+}
+
+static void
+words_clear (NkWordSet *set)
+{
+  g_free (set->text);
+  if (set->side)
+    g_string_free (set->side, TRUE);
+  g_free (set->slots);
+}
+
 gboolean
 nk_entity_is_common (const NkEntityGazetteer *gz, const char *text, const NkEntityPiece *piece)
 {
   char buf[NK_ENTITY_MAX_PIECE];
   gsize n = nk_entity_fold (text + piece->start, piece->end - piece->start, buf, sizeof buf);
-  return n && dict_find_slot (&gz->common, buf, n, piece->hash)->id != NK_ENTITY_NO_ID;
+  return n && gz->common.slots && *words_slot (&gz->common, buf, n, piece->hash) != 0;
+}
+
+static guint32
+intern_len (NkEntityGazetteer *gz, const char *word, gsize len)
+{
+  char buf[NK_ENTITY_MAX_PIECE];
+  gsize n = nk_entity_fold (word, len, buf, sizeof buf);
+  return n ? nk_entity_dict_intern (gz, buf, n) : NK_ENTITY_NO_ID;
 }
 
 static guint32
 intern_str (NkEntityGazetteer *gz, const char *word)
 {
-  char buf[NK_ENTITY_MAX_PIECE];
-  gsize n = nk_entity_fold (word, strlen (word), buf, sizeof buf);
-  return n ? nk_entity_dict_intern (gz, buf, n) : NK_ENTITY_NO_ID;
+  return intern_len (gz, word, strlen (word));
 }
 
 /* ---- the piece scanner ----------------------------------------------------------------- */
@@ -276,133 +468,160 @@ ascii_space (guchar c)
   return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
 
-/* Per byte: the folded (lower-case) ASCII letter or digit, 0 for other ASCII bytes, 1 for
- * a byte of a multi-byte character. One load classifies and folds a byte of a word. */
-static const guchar nk_ascii_fold[256] = {
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 0, 0, 0, 0, 0, 0,
-  0, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',
-  'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 0, 0, 0, 0, 0,
-  0, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',
-  'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 0, 0, 0, 0, 0,
-  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-};
 
-#define L NK_ASCII_LOWER
-#define U NK_ASCII_UPPER
-#define D NK_ASCII_DIGIT
-enum { NK_ASCII_LOWER = 1, NK_ASCII_UPPER = 2, NK_ASCII_DIGIT = 4 };
-
-/* Per byte: what kind of ASCII word character it is, or 0. */
-static const guchar nk_ascii_kind[256] = {
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  D, D, D, D, D, D, D, D, D, D, 0, 0, 0, 0, 0, 0,
-  0, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
-  U, U, U, U, U, U, U, U, U, U, U, 0, 0, 0, 0, 0,
-  0, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L,
-  L, L, L, L, L, L, L, L, L, L, L, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-};
-#undef L
-#undef U
-#undef D
-
-/* One ASCII word piece from @i into *@out, folded, hashed and looked up in one pass;
- * returns the end, or @i when a non-ASCII character makes it a job for the general path.
- * The loop is the hottest in the stage: one table load folds and classifies a byte, and
- * only the first NK_ENTITY_MAX_PIECE bytes are stored (a longer piece is never looked
- * up). The letter kinds are worked out afterwards, and only for a piece that does not
- * end in a lower-case letter (capitals, digits: rare), since one that does is neither
- * all capitals nor all digits. */
-static inline guint32
-scan_ascii_word (const NkEntityGazetteer *gz, const char *text, guint32 i, guint32 end,
-                 guint16 space, NkEntityPiece *out)
+/* Fills in an ASCII word piece [s, e) whose folded bytes are @folded (the first
+ * NK_ENTITY_MAX_PIECE of them at least: a longer piece is never looked up). */
+static inline void
+ascii_word_piece (const NkEntityGazetteer *gz, NkDictView dict, const char *folded,
+                  guint32 s, guint32 e, guint16 shape, NkEntityPiece *out)
 {
-  char buf[NK_ENTITY_MAX_PIECE];
-  const guchar *t = (const guchar *) text;
-  const guchar *p = t + i, *stop = t + end;
-  const guchar *lim = end - i > NK_ENTITY_MAX_PIECE ? p + NK_ENTITY_MAX_PIECE : stop;
-  char *b = buf;
-  guint32 s = i, h = 2166136261u;
-  guint64 prefix = 0;
-
-  /* zeroed so that its first 8 bytes are the dictionary's key prefix of a short piece */
-  memcpy (buf, &prefix, sizeof prefix);
-
-  /* unrolled: the loop's own bookkeeping is a third of its instructions */
-#pragma GCC unroll 4
-  for (; p < lim; p++)
-    {
-      guchar lo = nk_ascii_fold[*p];
-      if (lo <= 1)
-        break;
-      *b++ = (char) lo;
-      h = (h ^ lo) * 16777619u;
-    }
-  if (p == lim)
-    while (p < stop && nk_ascii_fold[*p] > 1)
-      p++;
-  if (p < stop && nk_ascii_fold[*p] == 1)
-    return s;
-  i = (guint32) (p - t);
-
-  guint n = i - s;
-  guchar first = t[s];
-  guint16 shape = NK_PIECE_WORD | space;
-  if (first >= 'A' && first <= 'Z')
-    shape |= NK_PIECE_CAP;
-  else if (first >= 'a')
-    shape |= NK_PIECE_LOWER;
-  if (!(nk_ascii_kind[t[i - 1]] & NK_ASCII_LOWER))
-    {
-      guint kinds = 0;
-      for (guint32 k = s; k < i; k++)
-        kinds |= nk_ascii_kind[t[k]];
-      if ((kinds & (NK_ASCII_LOWER | NK_ASCII_UPPER)) == NK_ASCII_UPPER)
-        {
-          guint letters = 0;
-          for (guint32 k = s; k < i && letters < 2; k++)
-            letters += (nk_ascii_kind[t[k]] & NK_ASCII_UPPER) != 0;
-          if (letters >= 2)
-            shape |= NK_PIECE_ALLCAPS;
-        }
-      if (kinds == NK_ASCII_DIGIT)
-        shape |= NK_PIECE_DIGITS;
-    }
+  guint n = e - s;
   out->start = s;
-  out->end = i;
+  out->end = e;
   out->shape = shape;
   out->pad = 0;
   out->id = NK_ENTITY_NO_ID;
   out->hash = 0;
-  if (n <= sizeof buf)
+  if (n > NK_ENTITY_MAX_PIECE)
+    return;
+  /* whole blocks may be read: the caller's buffer has room past the piece */
+  guint64 first = word_block_at (folded, n, 0), h = nk_hash_block (NK_HASH_SEED, first);
+  for (guint k = 8; k < n; k += 8)
+    h = nk_hash_block (h, word_block_at (folded, n, k));
+  out->hash = nk_hash_final (h, n);
+  if (gz)
+    out->id = dict_word_id (dict, folded, n, out->hash, GUINT64_TO_LE (first));
+}
+
+/* An ASCII word piece from @i, a byte at a time, for a word that does not fit the
+ * scanner's window. Returns the end, or @i when a non-ASCII character follows (then the
+ * word is the general path's). */
+static guint32
+scan_ascii_word_slow (const NkEntityGazetteer *gz, const char *text, guint32 i, guint32 end,
+                      guint16 space, NkEntityPiece *out)
+{
+  char buf[NK_ENTITY_MAX_PIECE + 8] = { 0 };
+  guint32 e = i;
+  guint letters = 0, upper = 0, lower = 0;
+  for (; e < end && g_ascii_isalnum (text[e]); e++)
     {
-      out->hash = h;
-      if (gz)
-        {
-          memcpy (&prefix, buf, sizeof prefix);
-          out->id = dict_find_slot_prefix (&gz->dict, buf, n, h, prefix)->id;
-        }
+      if (e - i < NK_ENTITY_MAX_PIECE)
+        buf[e - i] = g_ascii_tolower (text[e]);
+      letters += g_ascii_isalpha (text[e]) != 0;
+      upper += g_ascii_isupper (text[e]) != 0;
+      lower += g_ascii_islower (text[e]) != 0;
     }
-  return i;
+  if (e < end && (guchar) text[e] >= 0x80)
+    return i;
+  guint16 shape = NK_PIECE_WORD | space;
+  if (g_ascii_isupper (text[i]))
+    shape |= NK_PIECE_CAP;
+  else if (g_ascii_islower (text[i]))
+    shape |= NK_PIECE_LOWER;
+  if (lower == 0 && upper >= 2)
+    shape |= NK_PIECE_ALLCAPS;
+  if (letters == 0)
+    shape |= NK_PIECE_DIGITS;
+  ascii_word_piece (gz, gz ? dict_view (&gz->dict) : (NkDictView) { NULL, 0, NULL }, buf,
+                    i, e, shape, out);
+  return e;
+}
+
+/* The scanner's window: 64 bytes of text classified at once, a bit per byte, and folded
+ * to lower case, so that a word costs a few bit operations and a hash of its folded
+ * blocks instead of a trip round a loop per byte. */
+#define NK_WINDOW 64
+
+typedef struct {
+  guint64 word;       /* ASCII letters and digits */
+  guint64 space;      /* ASCII white space */
+  guint64 high;       /* bytes of multi-byte characters */
+  guint64 upper;      /* upper-case ASCII letters */
+  guint64 lower;      /* lower-case ASCII letters */
+} NkWindow;
+
+#if defined(__SSE2__)
+static inline void
+window_block (NkWindow *w, char *folded, const guchar *p, guint k)
+{
+  const __m128i bit5 = _mm_set1_epi8 (0x20);
+  __m128i x = _mm_loadu_si128 ((const __m128i *) (gconstpointer) p);
+  __m128i lo = _mm_or_si128 (x, bit5);
+  /* c in [a, a + n) as one signed compare: c - a + 0x80 < 0x80 + n; bytes from 0x80 land
+   * outside every range tested here */
+#define NK_IN_RANGE(v, a, n) \
+  _mm_cmplt_epi8 (_mm_add_epi8 ((v), _mm_set1_epi8 ((char) (0x80 - (a)))), \
+                  _mm_set1_epi8 ((char) (0x80 + (n))))
+  __m128i letter = NK_IN_RANGE (lo, 'a', 26);
+  __m128i digit = NK_IN_RANGE (x, '0', 10);
+  __m128i space = _mm_or_si128 (_mm_cmpeq_epi8 (x, _mm_set1_epi8 (' ')),
+                                NK_IN_RANGE (x, '\t', 5));   /* \t \n \v \f \r */
+#undef NK_IN_RANGE
+  guint64 let = (guint) _mm_movemask_epi8 (letter);
+  guint64 low = (guint) _mm_movemask_epi8 (_mm_and_si128 (letter, _mm_cmpeq_epi8 (x, lo)));
+  w->word |= (let | (guint) _mm_movemask_epi8 (digit)) << k;
+  w->space |= (guint64) (guint) _mm_movemask_epi8 (space) << k;
+  w->high |= (guint64) (guint) _mm_movemask_epi8 (x) << k;
+  w->upper |= (let & ~low) << k;
+  w->lower |= low << k;
+  _mm_storeu_si128 ((__m128i *) (gpointer) (folded + k),
+                    _mm_or_si128 (x, _mm_and_si128 (letter, bit5)));
+}
+#else
+static inline void
+window_block (NkWindow *w, char *folded, const guchar *p, guint k)
+{
+  for (guint b = 0; b < 16; b++)
+    {
+      guchar c = p[b];
+      guint64 bit = G_GUINT64_CONSTANT (1) << (k + b);
+      if (g_ascii_isalnum (c))
+        w->word |= bit;
+      if (ascii_space (c))
+        w->space |= bit;
+      if (c >= 0x80)
+        w->high |= bit;
+      if (g_ascii_isupper (c))
+        w->upper |= bit;
+      if (g_ascii_islower (c))
+        w->lower |= bit;
+      folded[k + b] = g_ascii_tolower ((char) c);
+    }
+}
+#endif
+
+/* Classifies text[base, base + 64) up to @end into a window, folding it into @folded
+ * (64 + 16 bytes); bytes up to @limit may be read. */
+static inline NkWindow
+window_fill (char *folded, const char *text, guint32 base, guint32 end, guint32 limit)
+{
+  const guchar *p = (const guchar *) text + base;
+  guchar tmp[NK_WINDOW];
+  NkWindow w = { 0, 0, 0, 0, 0 };
+  if (G_UNLIKELY (limit - base < NK_WINDOW))
+    {
+      memset (tmp, 0, sizeof tmp);
+      memcpy (tmp, p, limit - base);
+      p = tmp;
+    }
+  for (guint k = 0; k < NK_WINDOW; k += 16)
+    window_block (&w, folded, p + k, k);
+  if (end - base < NK_WINDOW)
+    {
+      guint64 valid = (G_GUINT64_CONSTANT (1) << (end - base)) - 1;
+      w.word &= valid;
+      w.space &= valid;
+      w.high &= valid;
+    }
+  return w;
+}
+
+/* The length of the run of set bits of @m from bit @o. */
+static inline guint
+run_length (guint64 m, guint o)
+{
+  guint64 rest = ~(m >> o);
+  return rest ? (guint) __builtin_ctzll (rest) : NK_WINDOW - o;
 }
 
 static void
@@ -461,126 +680,220 @@ general_punct_class (guint u)
   return 2;
 }
 
+/* One step of the general path at text[i]: a non-ASCII character, or a word that runs
+ * into one. Appends at most one piece at pieces[*o]; returns the next offset. */
+static guint32
+general_step (const NkEntityGazetteer *gz, const char *text, guint32 i, guint32 end,
+              guint16 *space, NkEntityPiece *pieces, guint *o)
+{
+  guchar c = (guchar) text[i];
+  gunichar u;
+  guint32 clen;
+  if (c < 0x80)
+    {
+      u = c;
+      clen = 1;
+    }
+  else if (c == 0xE2 && i + 2 < end && (guchar) text[i + 1] == 0x80 &&
+           ((guchar) text[i + 2] & 0xC0) == 0x80)
+    {
+      guint cls = general_punct_class (0x2000 + ((guchar) text[i + 2] & 0x3F));
+      if (cls == 1)
+        {
+          *space = NK_PIECE_SPACE_BEFORE;
+          return i + 3;
+        }
+      if (cls == 2)
+        {
+          piece_general_punct (gz, text, i, 0x2000 + ((guchar) text[i + 2] & 0x3F), *space,
+                               &pieces[(*o)++]);
+          *space = 0;
+          return i + 3;
+        }
+      u = 0x2000 + ((guchar) text[i + 2] & 0x3F);
+      clen = 3;
+    }
+  else
+    {
+      u = g_utf8_get_char_validated (text + i, end - i);
+      if (u == (gunichar) -1 || u == (gunichar) -2)
+        return i + 1;
+      clen = g_utf8_next_char (text + i) - (text + i);
+    }
+  if (is_space_char (u))
+    {
+      *space = NK_PIECE_SPACE_BEFORE;
+      return i + clen;
+    }
+  if (!is_word_char (u))
+    {
+      piece_general (gz, text, i, i + clen, *space, &pieces[(*o)++]);
+      *space = 0;
+      return i + clen;
+    }
+  guint32 s = i;
+  while (i < end)
+    {
+      c = (guchar) text[i];
+      if (c < 0x80)
+        {
+          if (!g_ascii_isalnum (c))
+            break;
+          i++;
+          continue;
+        }
+      u = g_utf8_get_char_validated (text + i, end - i);
+      if (u == (gunichar) -1 || u == (gunichar) -2 || !is_word_char (u))
+        break;
+      i = g_utf8_next_char (text + i) - text;
+    }
+  piece_general (gz, text, s, i, piece_shape (text + s, text + i) | *space, &pieces[(*o)++]);
+  *space = 0;
+  return i;
+}
+
+/* The shape of an ASCII word from its capitals and lower-case letters (bit 0 is its
+ * first byte). */
+static inline guint16
+ascii_word_shape (guint64 up, guint64 low)
+{
+  guint16 shape = NK_PIECE_WORD;
+  if (up & 1)
+    shape |= NK_PIECE_CAP;
+  else if (low & 1)
+    shape |= NK_PIECE_LOWER;
+  if (!low && (up & (up - 1)))
+    shape |= NK_PIECE_ALLCAPS;   /* two capitals or more, no lower case */
+  if (!(up | low))
+    shape |= NK_PIECE_DIGITS;
+  return shape;
+}
+
 void
 nk_entity_scan_pieces (const NkEntityGazetteer *gz, const char *text, guint32 start,
                        guint32 end, GArray *out)
 {
-  guint32 i = start;
-  guint16 space = NK_PIECE_SPACE_BEFORE;
   guint base = out->len;
 
   /* at most one piece per byte: write straight into the array */
   g_array_set_size (out, base + (end - start));
-  NkEntityPiece *pieces = &g_array_index (out, NkEntityPiece, 0);
-  guint o = base;
+  guint n = nk_entity_scan_range (gz, text, start, end, end,
+                                  &g_array_index (out, NkEntityPiece, base));
+  g_array_set_size (out, base + n);
+}
+
+guint
+nk_entity_scan_range (const NkEntityGazetteer *gz, const char *text, guint32 start,
+                      guint32 end, guint32 limit, NkEntityPiece *pieces)
+{
+  guint32 i = start, wbase = 0, wstop = 0;
+  guint16 space = NK_PIECE_SPACE_BEFORE;
+  NkWindow w = { 0, 0, 0, 0, 0 };
+  char folded[NK_WINDOW + 16];
+  guint o = 0;
+  const NkDictView dict = gz ? dict_view (&gz->dict) : (NkDictView) { NULL, 0, NULL };
 
   while (i < end)
     {
-      guchar c = (guchar) text[i];
-      gunichar u;
-      guint32 clen;
-      if (c < 0x80)
+      if (i >= wstop)
         {
-          if (nk_ascii_fold[c] > 1)
+          w = window_fill (folded, text, i, end, limit);
+          wbase = i;
+          wstop = end - i < NK_WINDOW ? end : i + NK_WINDOW;
+        }
+      guint at = i - wbase;
+      if ((w.word >> at) & 1)
+        {
+          guint n = run_length (w.word, at), after = at + n;
+          if (G_UNLIKELY (after == NK_WINDOW && wstop < end))
             {
-              guint32 e = scan_ascii_word (gz, text, i, end, space, &pieces[o]);
-              if (e > i)
+              /* the word may go on past the window: look again from its start, and take
+               * a word longer than the window a byte at a time */
+              if (at > 0)
                 {
-                  o++;
-                  i = e;
+                  wstop = 0;
+                  continue;
+                }
+              guint32 e = scan_ascii_word_slow (gz, text, i, end, space, &pieces[o]);
+              if (e > i)
+                o++, space = 0;
+              else
+                e = general_step (gz, text, i, end, &space, pieces, &o);
+              i = e;
+              wstop = 0;
+              continue;
+            }
+          /* a multi-byte character may go on with the word, unless it is one of
+           * U+2000..U+203F (E2 80 xx: quotes, dashes, spaces), as after "trip" in
+           * "good trip”" */
+          if (after < NK_WINDOW && ((w.high >> after) & 1) &&
+              !((guchar) text[i + n] == 0xE2 &&
+                (i + n + 1 >= end || (guchar) text[i + n + 1] == 0x80)))
+            {
+              i = general_step (gz, text, i, end, &space, pieces, &o);
+              continue;
+            }
+          guint16 shape = NK_PIECE_WORD | NK_PIECE_LOWER;
+          if (!((w.lower >> at) & 1))
+            {
+              /* a word that begins in lower case is neither capitals nor digits */
+              guint64 keep = n < 64 ? (G_GUINT64_CONSTANT (1) << n) - 1 : G_MAXUINT64;
+              shape = ascii_word_shape ((w.upper >> at) & keep, (w.lower >> at) & keep);
+            }
+          ascii_word_piece (gz, dict, folded + at, i, i + n, shape | space, &pieces[o++]);
+          i += n;
+          space = 0;
+          /* the white space after it, without a trip round the loop */
+          if (after < NK_WINDOW && ((w.space >> after) & 1))
+            {
+              space = NK_PIECE_SPACE_BEFORE;
+              i += run_length (w.space, after);
+            }
+          continue;
+        }
+      if ((w.space >> at) & 1)
+        {
+          space = NK_PIECE_SPACE_BEFORE;
+          i += run_length (w.space, at);
+          continue;
+        }
+      guchar c = (guchar) text[i];
+      if ((w.high >> at) & 1)
+        {
+          /* the quotes and dashes of news text (U+2000..U+203F), from tables */
+          if (gz && c == 0xE2 && i + 2 < end && (guchar) text[i + 1] == 0x80 &&
+              ((guchar) text[i + 2] & 0xC0) == 0x80)
+            {
+              guint low6 = (guchar) text[i + 2] & 0x3F;
+              guint cls = general_punct_class (0x2000 + low6);
+              if (cls == 1)
+                {
+                  space = NK_PIECE_SPACE_BEFORE;
+                  i += 3;
+                  continue;
+                }
+              if (cls == 2)
+                {
+                  NkEntityPiece piece = { i, i + 3, gz->gpunct_id[low6], gz->gpunct_hash[low6],
+                                          space, 0 };
+                  pieces[o++] = piece;
                   space = 0;
-                  /* the usual single space after a word, without a trip round the loop */
-                  if (i < end && text[i] == ' ')
-                    {
-                      space = NK_PIECE_SPACE_BEFORE;
-                      i++;
-                    }
+                  i += 3;
                   continue;
                 }
             }
-          else if (ascii_space (c))
-            {
-              space = NK_PIECE_SPACE_BEFORE;
-              i++;
-              continue;
-            }
-          else
-            {
-              /* ASCII punctuation: one piece, id from the table */
-              NkEntityPiece piece = { i, i + 1, gz ? gz->punct_id[c] : NK_ENTITY_NO_ID,
-                                      (2166136261u ^ c) * 16777619u, space, 0 };
-              pieces[o++] = piece;
-              space = 0;
-              i++;
-              continue;
-            }
-          u = c;
-          clen = 1;
-        }
-      else if (c == 0xE2 && i + 2 < end && (guchar) text[i + 1] == 0x80 &&
-               ((guchar) text[i + 2] & 0xC0) == 0x80)
-        {
-          guint cls = general_punct_class (0x2000 + ((guchar) text[i + 2] & 0x3F));
-          if (cls == 1)
-            {
-              space = NK_PIECE_SPACE_BEFORE;
-              i += 3;
-              continue;
-            }
-          if (cls == 2)
-            {
-              piece_general_punct (gz, text, i, 0x2000 + ((guchar) text[i + 2] & 0x3F), space,
-                                   &pieces[o++]);
-              space = 0;
-              i += 3;
-              continue;
-            }
-          u = 0x2000 + ((guchar) text[i + 2] & 0x3F);
-          clen = 3;
-        }
-      else
-        {
-          u = g_utf8_get_char_validated (text + i, end - i);
-          if (u == (gunichar) -1 || u == (gunichar) -2)
-            {
-              i++;
-              continue;
-            }
-          clen = g_utf8_next_char (text + i) - (text + i);
-        }
-      if (is_space_char (u))
-        {
-          space = NK_PIECE_SPACE_BEFORE;
-          i += clen;
+          i = general_step (gz, text, i, end, &space, pieces, &o);
           continue;
         }
-      if (!is_word_char (u))
-        {
-          piece_general (gz, text, i, i + clen, space, &pieces[o++]);
-          space = 0;
-          i += clen;
-          continue;
-        }
-      guint32 s = i;
-      while (i < end)
-        {
-          c = (guchar) text[i];
-          if (c < 0x80)
-            {
-              if (!g_ascii_isalnum (c))
-                break;
-              i++;
-              continue;
-            }
-          u = g_utf8_get_char_validated (text + i, end - i);
-          if (u == (gunichar) -1 || u == (gunichar) -2 || !is_word_char (u))
-            break;
-          i = g_utf8_next_char (text + i) - text;
-        }
-      piece_general (gz, text, s, i, piece_shape (text + s, text + i) | space, &pieces[o++]);
+      /* ASCII punctuation: one piece, id and hash from tables */
+      NkEntityPiece piece = { i, i + 1, gz ? gz->punct_id[c] : NK_ENTITY_NO_ID,
+                              gz ? gz->punct_hash[c] : nk_hash_bytes ((const char *) &c, 1),
+                              space, 0 };
+      pieces[o++] = piece;
       space = 0;
+      i++;
     }
-  g_array_set_size (out, o);
+  return o;
 }
 
 /* ---- trie --------------------------------------------------------------------------- */
@@ -664,7 +977,8 @@ trie_insert (NkEntityGazetteer *gz, const char *alias, NkEntityRecord *rec)
   gboolean exact = alias[0] == '=';
   if (exact)
     alias++;
-  g_autoptr (GArray) pieces = g_array_new (FALSE, FALSE, sizeof (NkEntityPiece));
+  GArray *pieces = gz->scratch_pieces;
+  g_array_set_size (pieces, 0);
   nk_entity_scan_pieces (NULL, alias, 0, strlen (alias), pieces);
   if (pieces->len == 0 || pieces->len > NK_ENTITY_MAX_KEY_PIECES)
     return FALSE;
@@ -708,7 +1022,7 @@ nk_entity_gazetteer_new (void)
   NkEntityGazetteer *gz = g_new0 (NkEntityGazetteer, 1);
   gz->strings = g_string_chunk_new (16384);
   dict_init (&gz->dict);
-  dict_init (&gz->common);
+
   gz->word_flags = g_array_new (FALSE, FALSE, sizeof (guint32));
   gz->word_num = g_array_new (FALSE, FALSE, sizeof (guint8));
   gz->node_first = g_array_new (FALSE, FALSE, sizeof (gint32));
@@ -716,6 +1030,8 @@ nk_entity_gazetteer_new (void)
   gz->entries = g_array_new (FALSE, FALSE, sizeof (NkEntityEntry));
   gz->cands = g_array_new (FALSE, FALSE, sizeof (gint32));
   gz->entry_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gz->scratch_pieces = g_array_new (FALSE, FALSE, sizeof (NkEntityPiece));
+  gz->scratch_aliases = g_ptr_array_new ();
   edges_grow (gz);
   gint32 none = -1;
   g_array_append_val (gz->node_first, none);   /* the root */
@@ -795,7 +1111,7 @@ nk_entity_gazetteer_free (NkEntityGazetteer *gz)
     return;
   g_string_chunk_free (gz->strings);
   dict_clear (&gz->dict);
-  dict_clear (&gz->common);
+  words_clear (&gz->common);
   g_array_unref (gz->word_flags);
   g_array_unref (gz->word_num);
   g_array_unref (gz->node_first);
@@ -806,6 +1122,8 @@ nk_entity_gazetteer_free (NkEntityGazetteer *gz)
   g_array_unref (gz->entries);
   g_array_unref (gz->cands);
   g_hash_table_unref (gz->entry_index);
+  g_array_unref (gz->scratch_pieces);
+  g_ptr_array_unref (gz->scratch_aliases);
   g_free (gz);
 }
 
@@ -923,8 +1241,26 @@ add_title (NkEntityGazetteer *gz, const char *title)
 
 /* ---- files ------------------------------------------------------------------------- */
 
+/* The length of the ASCII run that @s starts with, 8 bytes at a time. */
+static gsize
+ascii_prefix (const char *s, gsize len)
+{
+  gsize i = 0;
+  for (; i + 8 <= len; i += 8)
+    {
+      guint64 w;
+      memcpy (&w, s + i, sizeof w);
+      if (w & G_GUINT64_CONSTANT (0x8080808080808080))
+        break;
+    }
+  while (i < len && (guchar) s[i] < 0x80)
+    i++;
+  return i;
+}
+
+/* Reads @path whole; *@len is its length up to the first NUL, where the loaders stop. */
 static char *
-read_file (const char *path, GError **error)
+read_file (const char *path, gsize *len, GError **error)
 {
   char *data = NULL;
   GError *local = NULL;
@@ -935,21 +1271,78 @@ read_file (const char *path, GError **error)
       g_error_free (local);
       return NULL;
     }
-  if (!g_utf8_validate (data, -1, NULL))
+  gsize n = strlen (data);
+  /* the data files are ASCII but for a few names: validate only from the first other byte */
+  gsize ascii = ascii_prefix (data, n);
+  if (ascii < n && !g_utf8_validate_len (data + ascii, n - ascii, NULL))
     {
       g_set_error (error, NK_ENTITY_ERROR, NK_ENTITY_ERROR_PARSE,
                    "%s: not valid UTF-8", path);
       g_free (data);
       return NULL;
     }
+  *len = n;
   return data;
+}
+
+/* Lines of a file read by read_file (), split in place. */
+typedef struct {
+  char  *p;
+  char  *end;
+  guint  lineno;
+} NkLines;
+
+static void
+lines_init (NkLines *it, char *data, gsize len)
+{
+  it->p = data;
+  it->end = data + len;
+  it->lineno = 0;
+}
+
+/* The next line, NUL-terminated in place, or NULL at the end; with @strip, white space at
+ * both ends removed (as g_strstrip () would). it->lineno is its 1-based number. */
+static char *
+lines_next (NkLines *it, gboolean strip)
+{
+  if (!it->p)
+    return NULL;
+  char *line = it->p;
+  char *nl = memchr (line, '\n', it->end - line);
+  char *e = nl ? nl : it->end;
+  it->p = nl ? nl + 1 : NULL;
+  it->lineno++;
+  if (strip)
+    {
+      while (line < e && g_ascii_isspace (*line))
+        line++;
+      while (e > line && g_ascii_isspace (e[-1]))
+        e--;
+    }
+  *e = '\0';
+  return line;
+}
+
+/* Splits @line in place at @sep into at most @max fields (the last keeps the rest, as
+ * g_strsplit () does); returns how many. */
+static guint
+split_fields (char *line, char sep, char **fields, guint max)
+{
+  guint n = 0;
+  fields[n++] = line;
+  for (char *p = line; n < max && (p = strchr (p, sep)) != NULL;)
+    {
+      *p++ = '\0';
+      fields[n++] = p;
+    }
+  return n;
 }
 
 static gboolean
 load_tsv_line (NkEntityGazetteer *gz, char *line, const char *rule, GError **error)
 {
-  g_auto (GStrv) f = g_strsplit (line, "\t", 5);
-  guint n = g_strv_length (f);
+  char *f[5];
+  guint n = split_fields (line, '\t', f, G_N_ELEMENTS (f));
   NkEntityLabel label;
 
   if (n < 2 || n > 4)
@@ -966,11 +1359,19 @@ load_tsv_line (NkEntityGazetteer *gz, char *line, const char *rule, GError **err
                    "EVENT)", f[1]);
       return FALSE;
     }
-  g_auto (GStrv) aliases = n > 2 ? g_strsplit (f[2], "|", -1) : NULL;
-  for (guint i = 0; aliases && aliases[i]; i++)
-    g_strstrip (aliases[i]);
+  GPtrArray *aliases = gz->scratch_aliases;
+  g_ptr_array_set_size (aliases, 0);
+  if (n > 2 && *f[2])
+    for (char *a = f[2], *bar; a; a = bar)
+      {
+        bar = strchr (a, '|');
+        if (bar)
+          *bar++ = '\0';
+        g_ptr_array_add (aliases, g_strstrip (a));
+      }
+  g_ptr_array_add (aliases, NULL);
   return nk_entity_gazetteer_add (gz, g_strstrip (f[0]), label,
-                                  (const char *const *) aliases, n > 3 ? f[3] : NULL,
+                                  (const char *const *) aliases->pdata, n > 3 ? f[3] : NULL,
                                   rule, error);
 }
 
@@ -978,18 +1379,17 @@ gboolean
 nk_entity_gazetteer_load_tsv (NkEntityGazetteer *gz, const char *path, const char *rule,
                               GError **error)
 {
-  g_autofree char *data = read_file (path, error);
+  gsize len;
+  g_autofree char *data = read_file (path, &len, error);
   if (!data)
     return FALSE;
-  char *line = data;
-  for (guint lineno = 1; line; lineno++)
+  NkLines it;
+  lines_init (&it, data, len);
+  for (char *line; (line = lines_next (&it, FALSE)) != NULL;)
     {
-      char *nl = strchr (line, '\n');
-      if (nl)
-        *nl = '\0';
-      gsize len = strlen (line);
-      if (len && line[len - 1] == '\r')
-        line[len - 1] = '\0';
+      gsize n = strlen (line);
+      if (n && line[n - 1] == '\r')
+        line[n - 1] = '\0';
       const char *t = line;
       while (*t == ' ')
         t++;
@@ -999,14 +1399,80 @@ nk_entity_gazetteer_load_tsv (NkEntityGazetteer *gz, const char *path, const cha
           if (!load_tsv_line (gz, line, rule, &local))
             {
               g_set_error (error, NK_ENTITY_ERROR, NK_ENTITY_ERROR_PARSE, "%s:%u: %s",
-                           path, lineno, local->message);
+                           path, it.lineno, local->message);
               g_error_free (local);
               return FALSE;
             }
         }
-      line = nl ? nl + 1 : NULL;
     }
   return TRUE;
+}
+
+/* One word of a word list: a word class for the dictionary. */
+static void
+add_list_word (NkEntityGazetteer *gz, const char *w, gsize len, guint32 flag)
+{
+  guint32 id = intern_len (gz, w, len);
+  if (id != NK_ENTITY_NO_ID)
+    g_array_index (gz->word_flags, guint32, id) |= flag;
+}
+
+/* Per byte of a word list: 0 for the end of a word (NUL, space, tab), 0x80 for a byte of
+ * a multi-byte character, else the byte folded to lower case. */
+static void
+list_fold_table (guchar *fold)
+{
+  for (guint c = 0; c < 256; c++)
+    fold[c] = c >= 0x80 ? 0x80 : (guchar) g_ascii_tolower ((char) c);
+  fold[' '] = fold['\t'] = 0;
+}
+
+/* The words of one line of common-words.txt (forty thousand in all): an ASCII word is
+ * split, folded and hashed in one loop, and kept in place when @line is in the set's own
+ * text. */
+static void
+add_common_words (NkEntityGazetteer *gz, const guchar *fold, char *line, gboolean in_place)
+{
+  NkWordSet *set = &gz->common;
+  guchar *p = (guchar *) line;
+  while (*p)
+    {
+      if (!fold[*p])
+        {
+          p++;
+          continue;
+        }
+      guchar *w = p;
+      char buf[NK_ENTITY_MAX_PIECE + 8];
+      guint other = 0;
+      gsize n = 0;
+      for (guchar c; (c = fold[*p]) != 0; p++, n++)
+        {
+          other |= c;
+          buf[n % NK_ENTITY_MAX_PIECE] = (char) c;   /* a longer word is folded again */
+        }
+      gboolean last = *p == '\0';
+      gsize len = p - w;
+      *p = '\0';   /* the word, NUL-terminated in place */
+      if ((other & 0x80) || n > NK_ENTITY_MAX_PIECE)   /* not a short ASCII word */
+        n = nk_entity_fold ((const char *) w, len, buf, NK_ENTITY_MAX_PIECE);
+      if (n && in_place && !(other & 0x80))
+        {
+          memcpy (w, buf, n);
+          words_add (set, buf, n, nk_hash_word (buf, (guint) n),
+                     (guint32) ((char *) w - set->text) + 1);
+        }
+      else if (n)
+        {
+          guint32 v = ((guint32) set->side->len + 1) | NK_WORDS_SIDE;
+          g_string_append_len (set->side, buf, n);
+          g_string_append_c (set->side, '\0');
+          words_add (set, buf, n, nk_hash_word (buf, (guint) n), v);
+        }
+      if (last)
+        break;
+      p++;
+    }
 }
 
 /* A word list: words separated by white space, '#' starts a comment line. */
@@ -1014,13 +1480,23 @@ static gboolean
 load_words (NkEntityGazetteer *gz, const char *path, guint32 flag, gboolean titles,
             GError **error)
 {
-  g_autofree char *data = read_file (path, error);
+  gsize len;
+  g_autofree char *data = read_file (path, &len, error);
   if (!data)
     return FALSE;
-  g_auto (GStrv) lines = g_strsplit (data, "\n", -1);
-  for (guint i = 0; lines[i]; i++)
+  guchar fold[256];
+  if (flag == NK_WORD_COMMON)
     {
-      char *l = g_strstrip (lines[i]);
+      list_fold_table (fold);
+      /* the set keeps the first list's text: its words are folded in place */
+      if (!gz->common.slots)
+        words_init (&gz->common, g_steal_pointer (&data), len / 9);   /* 8 letters a word */
+    }
+  char *text = data ? data : gz->common.text;
+  NkLines it;
+  lines_init (&it, text, len);
+  for (char *l; (l = lines_next (&it, TRUE)) != NULL;)
+    {
       if (!*l || *l == '#')
         continue;
       if (titles)
@@ -1028,27 +1504,26 @@ load_words (NkEntityGazetteer *gz, const char *path, guint32 flag, gboolean titl
           if (!add_title (gz, l))
             {
               g_set_error (error, NK_ENTITY_ERROR, NK_ENTITY_ERROR_PARSE,
-                           "%s:%u: title “%s” has no letters or is too long", path, i + 1, l);
+                           "%s:%u: title “%s” has no letters or is too long", path,
+                           it.lineno, l);
               return FALSE;
             }
           continue;
         }
-      g_auto (GStrv) words = g_strsplit_set (l, " \t", -1);
-      for (guint j = 0; words[j]; j++)
-        if (*words[j] && flag == NK_WORD_COMMON)
-          {
-            char buf[NK_ENTITY_MAX_PIECE];
-            gsize n = nk_entity_fold (words[j], strlen (words[j]), buf, sizeof buf);
-            gboolean added;
-            if (n)
-              dict_add (&gz->common, buf, n, &added);
-          }
-        else if (*words[j])
-          {
-            guint32 id = intern_str (gz, words[j]);
-            if (id != NK_ENTITY_NO_ID)
-              g_array_index (gz->word_flags, guint32, id) |= flag;
-          }
+      if (flag == NK_WORD_COMMON)
+        {
+          add_common_words (gz, fold, l, data == NULL);
+          continue;
+        }
+      for (const char *w = l; *w;)
+        {
+          const char *e = w;
+          while (*e && *e != ' ' && *e != '\t')
+            e++;
+          if (e > w)
+            add_list_word (gz, w, e - w, flag);
+          w = *e ? e + 1 : e;
+        }
     }
   return TRUE;
 }
@@ -1057,17 +1532,18 @@ load_words (NkEntityGazetteer *gz, const char *path, guint32 flag, gboolean titl
 static gboolean
 load_heads (NkEntityGazetteer *gz, const char *path, GError **error)
 {
-  g_autofree char *data = read_file (path, error);
+  gsize len;
+  g_autofree char *data = read_file (path, &len, error);
   if (!data)
     return FALSE;
-  g_auto (GStrv) lines = g_strsplit (data, "\n", -1);
-  for (guint i = 0; lines[i]; i++)
+  NkLines it;
+  lines_init (&it, data, len);
+  for (char *l; (l = lines_next (&it, TRUE)) != NULL;)
     {
-      char *l = g_strstrip (lines[i]);
       if (!*l || *l == '#')
         continue;
-      g_auto (GStrv) f = g_strsplit (l, "\t", -1);
-      guint n = g_strv_length (f);
+      char *f[4];
+      guint n = split_fields (l, '\t', f, G_N_ELEMENTS (f));
       guint32 flag = n < 2 ? 0 : g_str_equal (f[1], "FACILITY") ? NK_WORD_FAC_HEAD
                      : g_str_equal (f[1], "LOC") ? NK_WORD_LOC_HEAD
                      : g_str_equal (f[1], "-") ? NK_WORD_NONAME : 0;
@@ -1075,7 +1551,7 @@ load_heads (NkEntityGazetteer *gz, const char *path, GError **error)
         {
           g_set_error (error, NK_ENTITY_ERROR, NK_ENTITY_ERROR_PARSE,
                        "%s:%u: expected WORD<TAB>FACILITY, LOC or -, optionally <TAB>first",
-                       path, i + 1);
+                       path, it.lineno);
           return FALSE;
         }
       if (n > 2)
@@ -1137,7 +1613,8 @@ nk_entity_gazetteer_load_dir (NkEntityGazetteer *gz, const char *data_dir, GErro
 static guint32
 entry_surname (NkEntityGazetteer *gz, const NkEntityEntry *e)
 {
-  g_autoptr (GArray) pieces = g_array_new (FALSE, FALSE, sizeof (NkEntityPiece));
+  GArray *pieces = gz->scratch_pieces;
+  g_array_set_size (pieces, 0);
   nk_entity_scan_pieces (gz, e->canonical, 0, strlen (e->canonical), pieces);
   gint first = -1, last = -1, n_words = 0;
   for (guint i = 0; i < pieces->len; i++)
@@ -1171,6 +1648,16 @@ nk_entity_gazetteer_freeze (NkEntityGazetteer *gz)
       char ch = (char) c;
       gz->punct_id[c] = g_ascii_isalnum (ch) || ascii_space (c) || c == 0 ? NK_ENTITY_NO_ID
                         : nk_entity_dict_lookup (gz, &ch, 1);
+      gz->punct_hash[c] = nk_hash_bytes (&ch, 1);
+    }
+  for (guint k = 0; k < 64; k++)
+    {
+      /* U+2000 + k, E2 80 80+k: as piece_general_punct () folds and looks it up */
+      const char utf8[3] = { (char) 0xE2, (char) 0x80, (char) (0x80 + k) };
+      NkEntityPiece p;
+      piece_general_punct (gz, utf8, 0, 0x2000 + k, 0, &p);
+      gz->gpunct_id[k] = p.id;
+      gz->gpunct_hash[k] = p.hash;
     }
 
   /* family name id -> GArray of entry indices, in load order */

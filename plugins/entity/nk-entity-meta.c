@@ -1,14 +1,11 @@
 /* nk-entity-meta.c — meta.entities: one {canonical, label, count, roles} object per distinct
  * entity of a document, in first-mention order.
  *
- * Mentions are grouped in a typed open-addressing table (no allocation per mention); the JSON
- * is built once at the end. json-glib objects are costly to build and to free, so a worker
- * keeps sealed, reference-counted nodes it can share between documents: the label strings,
- * small counts, the empty roles list, the canonical names that live in the gazetteer, and
- * whole entity objects, found by their content (most recur: "North Korea", GPE, count 1,
- * no roles). The output is the same as with fresh objects; nothing edits meta. JsonNode
- * reference counts are atomic, so a document may drop its references on the sink thread
- * while the worker goes on sharing the nodes; shared nodes are sealed and only ever read.
+ * Mentions are grouped in a typed open-addressing table (no allocation per mention); the
+ * value is then written once as JSON text (nk_document_take_meta_json), which the exporter
+ * copies as is: no tree of JsonNodes to build, share, export and free per document. The
+ * text is what the exporter would write for the equivalent nodes (json-glib strings end at
+ * a NUL, so the names written here do too).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -16,17 +13,16 @@
 
 #include <string.h>
 
+#include <nkpipe.h>
+
 #include "nk-entity-meta.h"
 
 #define NK_ENTITY_MAX_ROLES 8
-#define NK_ENTITY_META_COUNTS 64          /* counts below this share one node per worker */
-#define NK_ENTITY_META_MAX_OBJECTS 16384  /* bound on the worker's shared objects */
 
 typedef struct {
   const char   *canon;        /* static, or valid until the next tagger run */
   gsize         canon_len;
   NkEntityLabel label;
-  gboolean      is_static;
   guint32       hash;
   guint         count;
   guint         n_roles;
@@ -34,44 +30,12 @@ typedef struct {
   guint32       role_len[NK_ENTITY_MAX_ROLES];
 } NkEntityGroup;
 
-/* Key of a shared object: label, count, canonical name and roles, as bytes. */
-typedef struct {
-  guint32 hash;
-  guint32 len;
-  char    data[];
-} NkEntityObjectKey;
-
 struct _NkEntityMeta {
   GArray     *groups;     /* NkEntityGroup, first-mention order */
   GArray     *slots;      /* guint: group index + 1, open addressing */
-  JsonNode   *labels[NK_ENTITY_N_LABELS];
-  JsonNode   *counts[NK_ENTITY_META_COUNTS];
-  JsonNode   *no_roles;
-  GHashTable *canon_nodes;   /* static canonical (address) -> string node */
-  GHashTable *objects;       /* NkEntityObjectKey -> object node */
-  GString    *buf;
-  GString    *key;
+  guint       room;       /* groups allocated */
+  GString    *buf;        /* the JSON text, reused */
 };
-
-static guint
-nk_entity_object_key_hash (gconstpointer p)
-{
-  return ((const NkEntityObjectKey *) p)->hash;
-}
-
-static gboolean
-nk_entity_object_key_equal (gconstpointer a, gconstpointer b)
-{
-  const NkEntityObjectKey *x = a, *y = b;
-  return x->hash == y->hash && x->len == y->len && memcmp (x->data, y->data, x->len) == 0;
-}
-
-static JsonNode *
-nk_entity_sealed (JsonNode *node)
-{
-  json_node_seal (node);
-  return node;
-}
 
 NkEntityMeta *
 nk_entity_meta_new (void)
@@ -80,18 +44,7 @@ nk_entity_meta_new (void)
 
   meta->groups = g_array_new (FALSE, FALSE, sizeof (NkEntityGroup));
   meta->slots = g_array_new (FALSE, TRUE, sizeof (guint));
-  for (guint i = 0; i < NK_ENTITY_N_LABELS; i++)
-    meta->labels[i] = nk_entity_sealed (
-      json_node_init_string (json_node_alloc (), nk_entity_label_to_string (i)));
-  JsonArray *none = json_array_new ();
-  meta->no_roles = nk_entity_sealed (json_node_init_array (json_node_alloc (), none));
-  json_array_unref (none);
-  meta->canon_nodes = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-                                             (GDestroyNotify) json_node_unref);
-  meta->objects = g_hash_table_new_full (nk_entity_object_key_hash, nk_entity_object_key_equal,
-                                         g_free, (GDestroyNotify) json_node_unref);
-  meta->buf = g_string_new (NULL);
-  meta->key = g_string_new (NULL);
+  meta->buf = g_string_sized_new (4096);
   return meta;
 }
 
@@ -102,15 +55,7 @@ nk_entity_meta_free (NkEntityMeta *meta)
     return;
   g_array_unref (meta->groups);
   g_array_unref (meta->slots);
-  for (guint i = 0; i < NK_ENTITY_N_LABELS; i++)
-    json_node_unref (meta->labels[i]);
-  for (guint i = 0; i < NK_ENTITY_META_COUNTS; i++)
-    g_clear_pointer (&meta->counts[i], json_node_unref);
-  json_node_unref (meta->no_roles);
-  g_hash_table_destroy (meta->canon_nodes);
-  g_hash_table_destroy (meta->objects);
   g_string_free (meta->buf, TRUE);
-  g_string_free (meta->key, TRUE);
   g_free (meta);
 }
 
@@ -122,7 +67,10 @@ nk_entity_meta_reset (NkEntityMeta *meta, guint n_mentions)
 
   while (cap < 2 * n_mentions)
     cap *= 2;
+  /* room for a group per mention, so that a new group is a store */
+  g_array_set_size (meta->groups, n_mentions);
   g_array_set_size (meta->groups, 0);
+  meta->room = n_mentions;
   g_array_set_size (meta->slots, 0);
   g_array_set_size (meta->slots, cap);
 }
@@ -151,7 +99,7 @@ nk_entity_meta_hash (NkEntityLabel label, const char *s, gsize len)
 
 static NkEntityGroup *
 nk_entity_meta_group (NkEntityMeta *meta, NkEntityLabel label, const char *canonical,
-                      gsize canon_len, gboolean is_static)
+                      gsize canon_len)
 {
   guint32 h = nk_entity_meta_hash (label, canonical, canon_len);
   guint mask = meta->slots->len - 1;
@@ -167,19 +115,31 @@ nk_entity_meta_group (NkEntityMeta *meta, NkEntityLabel label, const char *canon
           memcmp (g->canon, canonical, canon_len) == 0)
         return g;
     }
-  NkEntityGroup ng = { canonical, canon_len, label, is_static, h, 0, 0, { 0 }, { 0 } };
-  g_array_append_val (meta->groups, ng);
+  if (G_UNLIKELY (meta->groups->len >= meta->room))
+    {
+      guint len = meta->groups->len;
+      meta->room = 2 * len + 16;
+      g_array_set_size (meta->groups, meta->room);
+      g_array_set_size (meta->groups, len);
+    }
+  NkEntityGroup *g = &g_array_index (meta->groups, NkEntityGroup, meta->groups->len++);
+  g->canon = canonical;
+  g->canon_len = canon_len;
+  g->label = label;
+  g->hash = h;
+  g->count = 0;
+  g->n_roles = 0;
   *slot = meta->groups->len;
-  return &g_array_index (meta->groups, NkEntityGroup, meta->groups->len - 1);
+  return g;
 }
 
 /* Counts one mention (with its role, a range of text, when it has one). */
 void
 nk_entity_meta_add (NkEntityMeta *meta, const char *text, NkEntityLabel label,
-                    const char *canonical, gsize canon_len, gboolean is_static,
-                    guint32 role_start, guint32 role_len)
+                    const char *canonical, gsize canon_len, guint32 role_start,
+                    guint32 role_len)
 {
-  NkEntityGroup *g = nk_entity_meta_group (meta, label, canonical, canon_len, is_static);
+  NkEntityGroup *g = nk_entity_meta_group (meta, label, canonical, canon_len);
 
   g->count++;
   if (role_len == 0)
@@ -195,123 +155,93 @@ nk_entity_meta_add (NkEntityMeta *meta, const char *text, NkEntityLabel label,
     }
 }
 
-static JsonNode *
-nk_entity_meta_canon_node (NkEntityMeta *meta, const NkEntityGroup *g)
+/* A string as the exporter writes a json-glib string node holding it: up to a NUL, with
+ * '"', '\\' and control characters escaped. The names and roles here seldom need escapes,
+ * so one look at each byte usually lets the string be copied whole. */
+static void
+nk_entity_meta_append_string (GString *out, const char *s, gsize len)
 {
-  JsonNode *node;
-
-  if (!g->is_static)
+  gsize i = 0;
+  for (; i < len; i++)
     {
-      g_string_truncate (meta->buf, 0);
-      g_string_append_len (meta->buf, g->canon, (gssize) g->canon_len);
-      return json_node_init_string (json_node_alloc (), meta->buf->str);
+      guchar c = (guchar) s[i];
+      if (G_UNLIKELY (c < 0x20 || c == '"' || c == '\\'))
+        break;
     }
-  node = g_hash_table_lookup (meta->canon_nodes, g->canon);
-  if (!node)
+  if (G_UNLIKELY (i < len))
     {
-      node = nk_entity_sealed (json_node_init_string (json_node_alloc (), g->canon));
-      g_hash_table_insert (meta->canon_nodes, (gpointer) g->canon, node);
+      const char *nul = memchr (s, '\0', len);
+      nk_json_append_string (out, s, nul ? nul - s : (gssize) len);
+      return;
     }
-  return json_node_ref (node);
+  nk_buf_reserve (out, len + 2);
+  out->str[out->len] = '"';
+  memcpy (out->str + out->len + 1, s, len);
+  out->len += len + 2;
+  out->str[out->len - 1] = '"';
+  out->str[out->len] = '\0';
 }
 
-static JsonNode *
-nk_entity_meta_count_node (NkEntityMeta *meta, guint count)
+static void
+nk_entity_meta_append_count (GString *out, guint count)
 {
-  if (count >= NK_ENTITY_META_COUNTS)
-    return json_node_init_int (json_node_alloc (), count);
-  if (!meta->counts[count])
-    meta->counts[count] = nk_entity_sealed (json_node_init_int (json_node_alloc (), count));
-  return json_node_ref (meta->counts[count]);
+  if (count >= 100)
+    {
+      nk_json_append_int (out, count);
+      return;
+    }
+  if (count >= 10)
+    nk_buf_append_c (out, (char) ('0' + count / 10));
+  nk_buf_append_c (out, (char) ('0' + count % 10));
 }
 
-static JsonNode *
-nk_entity_meta_roles_node (NkEntityMeta *meta, const NkEntityGroup *g, const char *text)
+#define NK_LABEL_MEMBER(name) ",\"label\":\"" name "\",\"count\":"
+
+static void
+nk_entity_meta_append_group (GString *out, const NkEntityGroup *g, const char *text)
 {
+  /* the members after the name, written once per label */
+  static const char *const label_members[NK_ENTITY_N_LABELS] = {
+    NK_LABEL_MEMBER ("PERSON"), NK_LABEL_MEMBER ("ORG"), NK_LABEL_MEMBER ("GPE"),
+    NK_LABEL_MEMBER ("LOC"), NK_LABEL_MEMBER ("FACILITY"), NK_LABEL_MEMBER ("NORP"),
+    NK_LABEL_MEMBER ("EVENT"), NK_LABEL_MEMBER ("DATE"),
+  };
+
+  nk_buf_append (out, "{\"canonical\":", 13);
+  nk_entity_meta_append_string (out, g->canon, g->canon_len);
+  nk_buf_append (out, label_members[g->label], strlen (label_members[g->label]));
+  nk_entity_meta_append_count (out, g->count);
   if (g->n_roles == 0)
-    return json_node_ref (meta->no_roles);
-
-  JsonArray *roles = json_array_sized_new (g->n_roles);
+    {
+      nk_buf_append (out, ",\"roles\":[]}", 12);
+      return;
+    }
+  nk_buf_append (out, ",\"roles\":[", 10);
   for (guint r = 0; r < g->n_roles; r++)
     {
-      g_string_truncate (meta->buf, 0);
-      g_string_append_len (meta->buf, text + g->role_start[r], g->role_len[r]);
-      json_array_add_string_element (roles, meta->buf->str);
+      if (r)
+        nk_buf_append_c (out, ',');
+      nk_entity_meta_append_string (out, text + g->role_start[r], g->role_len[r]);
     }
-  JsonNode *node = json_node_init_array (json_node_alloc (), roles);
-  json_array_unref (roles);
-  return node;
+  nk_buf_append (out, "]}", 2);
 }
 
-static JsonNode *
-nk_entity_meta_object (NkEntityMeta *meta, const NkEntityGroup *g, const char *text)
+/* The document's meta.entities value as JSON text: (transfer full), g_malloc'd, NUL at
+ * *@len, for nk_document_take_meta_json (). */
+char *
+nk_entity_meta_build_json (NkEntityMeta *meta, const char *text, gsize *len)
 {
-  JsonObject *o = json_object_new ();
+  GString *out = meta->buf;
 
-  json_object_set_member (o, "canonical", nk_entity_meta_canon_node (meta, g));
-  json_object_set_member (o, "label", json_node_ref (meta->labels[g->label]));
-  json_object_set_member (o, "count", nk_entity_meta_count_node (meta, g->count));
-  json_object_set_member (o, "roles", nk_entity_meta_roles_node (meta, g, text));
-
-  JsonNode *node = json_node_init_object (json_node_alloc (), o);
-  json_object_unref (o);
-  return node;
-}
-
-/* The key of an entity's object, built in meta->key (no allocation once it has grown):
- * label, count, canonical name and roles. */
-static NkEntityObjectKey *
-nk_entity_meta_key (NkEntityMeta *meta, const NkEntityGroup *g, const char *text)
-{
-  GString *k = meta->key;
-  guint32 head[4] = { 0, 0, (guint32) g->label, g->count };   /* hash, len: set below */
-
-  g_string_truncate (k, 0);
-  g_string_append_len (k, (const char *) head, sizeof head);
-  g_string_append_len (k, g->canon, (gssize) g->canon_len);
-  for (guint r = 0; r < g->n_roles; r++)
-    {
-      g_string_append_c (k, '\0');
-      g_string_append_len (k, text + g->role_start[r], g->role_len[r]);
-    }
-
-  NkEntityObjectKey *key = (NkEntityObjectKey *) (gpointer) k->str;
-  key->len = (guint32) (k->len - sizeof *key);
-  key->hash = nk_entity_meta_hash (0, key->data, key->len);
-  return key;
-}
-
-/* Entities recur across documents with the same count and roles (most often once, no
- * roles), so their objects come from the worker's table of sealed ones. When the table is
- * full it starts over, so it follows the corpus and its size stays bounded. */
-static JsonNode *
-nk_entity_meta_shared_object (NkEntityMeta *meta, const NkEntityGroup *g, const char *text)
-{
-  NkEntityObjectKey *key = nk_entity_meta_key (meta, g, text);
-  JsonNode *node = g_hash_table_lookup (meta->objects, key);
-
-  if (node)
-    return json_node_ref (node);
-  if (g_hash_table_size (meta->objects) >= NK_ENTITY_META_MAX_OBJECTS)
-    g_hash_table_remove_all (meta->objects);
-  node = nk_entity_sealed (nk_entity_meta_object (meta, g, text));
-  g_hash_table_insert (meta->objects, g_memdup2 (key, meta->key->len), node);
-  return json_node_ref (node);
-}
-
-/* The document's meta.entities value, (transfer full). */
-JsonNode *
-nk_entity_meta_build (NkEntityMeta *meta, const char *text)
-{
-  JsonArray *arr = json_array_sized_new (meta->groups->len);
-
+  g_string_truncate (out, 0);
+  nk_buf_append_c (out, '[');
   for (guint i = 0; i < meta->groups->len; i++)
     {
-      const NkEntityGroup *g = &g_array_index (meta->groups, NkEntityGroup, i);
-
-      json_array_add_element (arr, nk_entity_meta_shared_object (meta, g, text));
+      if (i)
+        nk_buf_append_c (out, ',');
+      nk_entity_meta_append_group (out, &g_array_index (meta->groups, NkEntityGroup, i), text);
     }
-  JsonNode *node = json_node_init_array (json_node_alloc (), arr);
-  json_array_unref (arr);
-  return node;
+  nk_buf_append_c (out, ']');
+  *len = out->len;
+  return g_memdup2 (out->str, out->len + 1);
 }

@@ -1,10 +1,8 @@
-/* nk-entity-meta.h — builds meta.entities (JSON) cheaply from a typed per-document table.
+/* nk-entity-meta.h — builds meta.entities (JSON text) cheaply from a typed per-document table.
  *
  * SPDX-License-Identifier: MIT
  */
 #pragma once
-
-#include <json-glib/json-glib.h>
 
 #include "nk-entity-engine.h"
 
@@ -21,10 +19,10 @@ void          nk_entity_meta_add   (NkEntityMeta *meta,
                                     NkEntityLabel label,
                                     const char   *canonical,
                                     gsize         canon_len,
-                                    gboolean      is_static,
                                     guint32       role_start,
                                     guint32       role_len);
-JsonNode     *nk_entity_meta_build (NkEntityMeta *meta,
-                                    const char   *text);
+char         *nk_entity_meta_build_json (NkEntityMeta *meta,
+                                         const char   *text,
+                                         gsize        *len);
 
 G_END_DECLS

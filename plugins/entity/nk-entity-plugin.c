@@ -45,6 +45,7 @@ typedef struct {
   GArray         *sentences;   /* guint32 pairs */
   NkEntityMeta   *meta_table;  /* meta.entities of the current document */
   gboolean        meta;
+  const char     *labels[NK_ENTITY_N_LABELS];   /* nk_entity_label_to_string () */
 } NkEntity;
 
 static gpointer
@@ -90,6 +91,8 @@ nk_entity_create (const NkConfig *config, gpointer shared, GError **error)
   self->sentences = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->meta_table = nk_entity_meta_new ();
   self->meta = nk_config_get_bool (config, "meta");
+  for (guint l = 0; l < NK_ENTITY_N_LABELS; l++)
+    self->labels[l] = nk_entity_label_to_string (l);
   return self;
 }
 
@@ -146,7 +149,7 @@ nk_entity_process (gpointer data, NkDocument *doc, GError **error)
   for (guint i = 0; i < n; i++)
     {
       guint k = nk_layer_add (layer, m[i].start, m[i].end);
-      const char *label = nk_entity_label_to_string (m[i].label);
+      const char *label = self->labels[m[i].label];
       gsize clen;
       gboolean is_static;
       const char *canon = nk_entity_tagger_get_canonical (self->tagger, &m[i], &clen,
@@ -164,11 +167,15 @@ nk_entity_process (gpointer data, NkDocument *doc, GError **error)
       if (m[i].label == NK_ENTITY_DATE && m[i].value[0])
         nk_layer_set_string (layer, k, ATTR_VALUE, m[i].value, -1);
       if (self->meta && canon)
-        nk_entity_meta_add (self->meta_table, text, m[i].label, canon, clen, is_static,
+        nk_entity_meta_add (self->meta_table, text, m[i].label, canon, clen,
                             m[i].role_start, (guint32) role_len);
     }
   if (self->meta)
-    nk_document_take_meta (doc, "entities", nk_entity_meta_build (self->meta_table, text));
+    {
+      gsize json_len;
+      char *json = nk_entity_meta_build_json (self->meta_table, text, &json_len);
+      nk_document_take_meta_json (doc, "entities", json, json_len);
+    }
   return TRUE;
 }
 

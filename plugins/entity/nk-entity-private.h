@@ -53,7 +53,7 @@ typedef struct {
   guint32 id;        /* dictionary id of the folded piece, or NK_ENTITY_NO_ID */
   guint32 hash;      /* hash of the folded piece: compares words not in the dictionary */
   guint16 shape;
-  guint16 pad;
+  guint16 pad;       /* 0 from the scanner; the tagger keeps a flag there */
 } NkEntityPiece;
 
 typedef enum {
@@ -117,6 +117,15 @@ nk_filter_set (guint64 *filter, guint32 h)
   filter[b >> 6] |= G_GUINT64_CONSTANT (1) << (b & 63);
 }
 
+/* A set of folded words without ids (nk-entity-gazetteer.c). */
+typedef struct {
+  char     *text;     /* the word list, its words folded and NUL-terminated in place */
+  GString  *side;     /* words whose folding changes their length */
+  guint32  *slots;
+  guint     cap;
+  guint     n;
+} NkWordSet;
+
 /* An open-addressing set of folded strings, each with a dense id. */
 typedef struct {
   NkDictSlot *slots;
@@ -131,7 +140,7 @@ struct _NkEntityGazetteer {
   /* dictionary of folded pieces that keys and rules use (small: probed for every piece) */
   NkDict        dict;
   /* ordinary English words, probed only for capitalised words the rules weigh */
-  NkDict        common;
+  NkWordSet     common;
   GArray       *word_flags;   /* guint32 per id */
   GArray       *word_num;     /* guint8 per id: month 1-12 / weekday 1-7 */
   /* trie */
@@ -145,8 +154,13 @@ struct _NkEntityGazetteer {
   GArray       *entries;      /* NkEntityEntry */
   GArray       *cands;        /* gint32 entry indices, SURNAME candidate lists */
   GHashTable   *entry_index;  /* "LABEL\tcanonical" -> index+1 */
+  GArray       *scratch_pieces;   /* loading: the pieces of one alias */
+  GPtrArray    *scratch_aliases;  /* loading: the aliases of one TSV line */
   gboolean      frozen;
   guint32       punct_id[128];  /* dictionary id of each ASCII punctuation character */
+  guint32       punct_hash[128];  /* and its hash */
+  guint32       gpunct_id[64];    /* the same for U+2000..U+203F */
+  guint32       gpunct_hash[64];
   /* ids of words the rules test for */
   guint32       id_the, id_s, id_dash, id_dot, id_hash, id_apos, id_comma, id_based,
                 id_north, id_south, id_korea, id_and, id_according, id_jr, id_sr, id_to,
@@ -211,6 +225,14 @@ void     nk_entity_scan_pieces   (const NkEntityGazetteer *gz,
                                   guint32                  start,
                                   guint32                  end,
                                   GArray                  *out);
+/* The same into @out, which has room for @end - @start pieces; returns how many.
+ * text[end, limit) may be read too (never used): the scanner takes 64 bytes at a time. */
+guint    nk_entity_scan_range    (const NkEntityGazetteer *gz,
+                                  const char              *text,
+                                  guint32                  start,
+                                  guint32                  end,
+                                  guint32                  limit,
+                                  NkEntityPiece           *out);
 
 /* Dates: recognises a date expression starting at piece @i of pieces[0, n) and returns
  * the index one past its last piece, or @i when there is none. Fills @value (24 bytes)

@@ -46,6 +46,12 @@ typedef struct {
   gint     next;          /* next person whose family name hashes alike, or -1 */
 } NkPerson;
 
+/* A slot of the open-addressing table of family names (first < 0: empty). */
+typedef struct {
+  guint32 hash;
+  gint32  first;
+} NkSurnameSlot;
+
 struct _NkEntityTagger {
   const NkEntityGazetteer *gz;
   const char *text;
@@ -56,18 +62,47 @@ struct _NkEntityTagger {
   gboolean    titled;      /* the mention being made follows a title */
   GArray     *pieces;     /* NkEntityPiece */
   GArray     *sents;      /* NkSentence */
-  GArray     *match_at;   /* gint32 per piece: index into matches starting there, or -1 */
+  GArray     *match_at;   /* gint32 per piece: index into matches starting there, where
+                           * the piece has PAD_MATCH */
   GArray     *matches;    /* NkMatch */
   GArray     *mentions;   /* NkEntityMention */
   GArray     *persons;    /* NkPerson */
-  GHashTable *by_surname; /* family name piece hash -> first person index + 1 */
+  GArray     *by_surname; /* NkSurnameSlot: family name piece hash -> first person */
+  guint       surname_mask;
   GArray     *tentative;  /* gboolean per mention: FIRM, TENTATIVE or WEAK */
   GString    *arena;
+  NkEntityPiece        *piece_data;   /* pieces->data, fixed once reserved for a run */
+  gint32               *match_data;   /* match_at->data, likewise */
+  const NkEntityRecord *records;      /* the frozen gazetteer's arrays */
+  const NkEntityEntry  *entries;
+  /* elements allocated in sents, matches, mentions and tentative (see reserve ()) */
+  guint       cap_sents;
+  guint       cap_matches;
+  guint       cap_mentions;
 };
 
-#define PIECE(t, k) (&g_array_index ((t)->pieces, NkEntityPiece, (k)))
-#define RECORD(t, r) (&g_array_index ((t)->gz->records, NkEntityRecord, (r)))
-#define ENTRY(t, e) (&g_array_index ((t)->gz->entries, NkEntityEntry, (e)))
+/* Makes room for @n elements of @a (emptied), so that PUSH appends with a store. */
+static guint
+reserve (GArray *a, guint n)
+{
+  g_array_set_size (a, n);
+  g_array_set_size (a, 0);
+  return n;
+}
+
+/* Appends @v (an lvalue of type T) to @a, of which @cap elements are allocated. */
+#define PUSH(a, cap, T, v)                                                 \
+  G_STMT_START {                                                           \
+    if (G_LIKELY ((a)->len < (cap)))                                       \
+      ((T *) (gpointer) (a)->data)[(a)->len++] = (v);                      \
+    else                                                                   \
+      g_array_append_vals ((a), &(v), 1);                                  \
+  } G_STMT_END
+
+/* through pointers the tagger keeps (one load where g_array_index takes two) */
+#define PIECE(t, k) (&(t)->piece_data[(k)])
+#define RECORD(t, r) (&(t)->records[(r)])
+#define ENTRY(t, e) (&(t)->entries[(e)])
 
 NkEntityTagger *
 nk_entity_tagger_new (const NkEntityGazetteer *gz)
@@ -81,9 +116,11 @@ nk_entity_tagger_new (const NkEntityGazetteer *gz)
   t->matches = g_array_new (FALSE, FALSE, sizeof (NkMatch));
   t->mentions = g_array_new (FALSE, FALSE, sizeof (NkEntityMention));
   t->persons = g_array_new (FALSE, FALSE, sizeof (NkPerson));
-  t->by_surname = g_hash_table_new (NULL, NULL);
+  t->by_surname = g_array_new (FALSE, FALSE, sizeof (NkSurnameSlot));
   t->tentative = g_array_new (FALSE, FALSE, sizeof (gboolean));
   t->arena = g_string_sized_new (1024);
+  t->records = (const NkEntityRecord *) (gpointer) gz->records->data;
+  t->entries = (const NkEntityEntry *) (gpointer) gz->entries->data;
   return t;
 }
 
@@ -98,7 +135,7 @@ nk_entity_tagger_free (NkEntityTagger *t)
   g_array_unref (t->matches);
   g_array_unref (t->mentions);
   g_array_unref (t->persons);
-  g_hash_table_unref (t->by_surname);
+  g_array_unref (t->by_surname);
   g_array_unref (t->tentative);
   g_string_free (t->arena, TRUE);
   g_free (t);
@@ -156,27 +193,34 @@ same_word (const NkEntityTagger *t, guint a, guint b)
                               pa->end - pa->start) == 0;
 }
 
+/* In NkEntityPiece.pad (which the scanner leaves 0): a match starts at the piece, and
+ * match_data holds its index (so that match_data needs no clearing per document). */
+#define PAD_MATCH 1
+
 static gint32
 match_starting (const NkEntityTagger *t, guint k)
 {
-  return g_array_index (t->match_at, gint32, k);
+  return (PIECE (t, k)->pad & PAD_MATCH) ? t->match_data[k] : -1;
 }
 
 /* ---- pass 1: pieces and trie matches ------------------------------------------------- */
 
+/* Scans text[start, end) into the pieces from t->pieces->len on (room for end - start
+ * of them is allocated). */
 static void
 scan_sentence (NkEntityTagger *t, guint32 start, guint32 end)
 {
   NkSentence s = { t->pieces->len, 0 };
-  nk_entity_scan_pieces (t->gz, t->text, start, end, t->pieces);
-  s.end = t->pieces->len;
+  s.end = s.first + nk_entity_scan_range (t->gz, t->text, start, end, t->len,
+                                          PIECE (t, s.first));
+  t->pieces->len = s.end;   /* within what reserve () allocated */
   for (guint k = s.first; k < s.end; k++)
     if (is_word (t, k))
       {
         PIECE (t, k)->shape |= NK_PIECE_SENT_INITIAL;
         break;
       }
-  g_array_append_val (t->sents, s);
+  PUSH (t->sents, t->cap_sents, NkSentence, s);
 }
 
 /* Does the text's spelling of pieces [i, j] fit the record's? */
@@ -211,15 +255,20 @@ static void
 trie_pass (NkEntityTagger *t, const NkSentence *s)
 {
   const NkEntityGazetteer *gz = t->gz;
+  /* the arrays in locals: the stores below would make the compiler load them again */
+  const NkEntityPiece *pieces = PIECE (t, 0);
+  const gint32 *root = (const gint32 *) (gpointer) gz->root_child->data;
+  guint n_root = gz->root_child->len;
   for (guint i = s->first; i < s->end;)
     {
-      if (!is_word (t, i))
+      guint32 id = pieces[i].id;
+      /* most words start no entry: the root step is one array load */
+      if (!(pieces[i].shape & NK_PIECE_WORD) || id >= n_root || root[id] < 0)
         {
           i++;
           continue;
         }
-      /* most words start no entry: the root step is one array load */
-      gint32 node = nk_entity_trie_child (gz, 0, PIECE (t, i)->id), best_rec = -1;
+      gint32 node = root[id], best_rec = -1;
       guint best_end = i;
       for (guint j = i; node >= 0;)
         {
@@ -241,8 +290,9 @@ trie_pass (NkEntityTagger *t, const NkSentence *s)
           continue;
         }
       NkMatch m = { i, best_end, best_rec };
-      g_array_index (t->match_at, gint32, i) = t->matches->len;
-      g_array_append_val (t->matches, m);
+      t->match_data[i] = t->matches->len;
+      t->piece_data[i].pad |= PAD_MATCH;
+      PUSH (t->matches, t->cap_matches, NkMatch, m);
       i = best_end + 1;
     }
 }
@@ -253,20 +303,32 @@ static NkEntityMention *
 emit (NkEntityTagger *t, guint first, guint last, NkEntityLabel label, const char *rule,
       guint sentence)
 {
-  NkEntityMention m = { 0 };
-  m.start = PIECE (t, first)->start;
-  m.end = PIECE (t, last)->end;
-  m.label = label;
-  m.rule = rule;
-  m.first_piece = first;
-  m.last_piece = last;
-  m.sentence = sentence;
-  m.record = -1;
-  m.person = -1;
-  g_array_append_val (t->mentions, m);
+  NkEntityMention *m;
+  if (G_LIKELY (t->mentions->len < t->cap_mentions))
+    m = &g_array_index (t->mentions, NkEntityMention, t->mentions->len++);
+  else
+    {
+      g_array_set_size (t->mentions, t->mentions->len + 1);
+      m = &g_array_index (t->mentions, NkEntityMention, t->mentions->len - 1);
+    }
+  /* the fields a mention starts with (built in place: the struct is large) */
+  m->start = PIECE (t, first)->start;
+  m->end = PIECE (t, last)->end;
+  m->label = label;
+  m->rule = rule;
+  m->role_start = m->role_end = 0;
+  m->value[0] = '\0';
+  m->canon_src = CANON_NONE;
+  m->canon_off = m->canon_len = 0;
+  m->canon_static = NULL;
+  m->first_piece = first;
+  m->last_piece = last;
+  m->sentence = sentence;
+  m->record = -1;
+  m->person = -1;
   gboolean no = FALSE;
-  g_array_append_val (t->tentative, no);
-  return &g_array_index (t->mentions, NkEntityMention, t->mentions->len - 1);
+  PUSH (t->tentative, t->cap_mentions, gboolean, no);
+  return m;
 }
 
 static void
@@ -878,6 +940,16 @@ rule_pass (NkEntityTagger *t, guint si)
           i++;
           continue;
         }
+      /* most words are in lower case, begin no match and no date: no rule below starts
+       * at them */
+      if (!(p->shape & (NK_PIECE_CAP | NK_PIECE_ALLCAPS | NK_PIECE_DIGITS)) &&
+          match_starting (t, i) < 0 && p->id != t->gz->id_north &&
+          !(wflags (t, i) & (NK_WORD_DATE_START | NK_WORD_MONTH | NK_WORD_WEEKDAY |
+                             NK_WORD_DATE_COUNT)))
+        {
+          i++;
+          continue;
+        }
       gint32 mi = match_starting (t, i);
       const NkMatch *mt = mi >= 0 ? &g_array_index (t->matches, NkMatch, mi) : NULL;
       guint32 f = wflags (t, i);
@@ -1006,12 +1078,33 @@ append_person_canonical (NkEntityTagger *t, const NkEntityMention *m, gboolean e
     }
 }
 
+/* Empties the family name table, sized for @n persons. */
+static void
+surnames_reset (NkEntityTagger *t, guint n)
+{
+  guint cap = 16;
+  while (cap < 2 * n)
+    cap *= 2;
+  g_array_set_size (t->by_surname, cap);
+  /* every byte 0xFF: first = -1 */
+  memset (t->by_surname->data, 0xFF, cap * sizeof (NkSurnameSlot));
+  t->surname_mask = cap - 1;
+}
+
+static NkSurnameSlot *
+surname_slot (const NkEntityTagger *t, guint32 hash)
+{
+  NkSurnameSlot *slots = (NkSurnameSlot *) (gpointer) t->by_surname->data;
+  for (guint i = hash & t->surname_mask;; i = (i + 1) & t->surname_mask)
+    if (slots[i].first < 0 || slots[i].hash == hash)
+      return &slots[i];
+}
+
 /* The first person whose family name hashes like piece @k (a chain through ->next). */
 static gint
 persons_with (const NkEntityTagger *t, guint k)
 {
-  gpointer v = g_hash_table_lookup (t->by_surname, GUINT_TO_POINTER (PIECE (t, k)->hash));
-  return (gint) GPOINTER_TO_UINT (v) - 1;
+  return surname_slot (t, PIECE (t, k)->hash)->first;
 }
 
 static gint
@@ -1061,6 +1154,7 @@ gazetteer_person_for (NkEntityTagger *t, guint surname, guint given)
 static void
 collect_persons (NkEntityTagger *t)
 {
+  surnames_reset (t, t->mentions->len);
   for (guint i = 0; i < t->mentions->len; i++)
     {
       NkEntityMention *m = &g_array_index (t->mentions, NkEntityMention, i);
@@ -1088,8 +1182,9 @@ collect_persons (NkEntityTagger *t)
                          persons_with (t, surname) };
           g_array_append_val (t->persons, p);
           pi = t->persons->len - 1;
-          g_hash_table_insert (t->by_surname, GUINT_TO_POINTER (PIECE (t, surname)->hash),
-                               GUINT_TO_POINTER ((guint) pi + 1));
+          NkSurnameSlot *slot = surname_slot (t, PIECE (t, surname)->hash);
+          slot->hash = PIECE (t, surname)->hash;
+          slot->first = pi;
         }
       else
         {
@@ -1298,21 +1393,32 @@ nk_entity_tagger_run (NkEntityTagger *t, const char *text, gsize len,
   g_array_set_size (t->matches, 0);
   g_array_set_size (t->mentions, 0);
   g_array_set_size (t->persons, 0);
-  g_hash_table_remove_all (t->by_surname);
   g_array_set_size (t->tentative, 0);
   g_string_truncate (t->arena, 0);
   t->last_place = G_MAXUINT;
 
+  /* at most a piece per byte of each sentence */
+  gsize room = sentences ? 0 : len;
+  for (guint i = 0; sentences && i < n_sentences; i++)
+    if (sentences[2 * i] < sentences[2 * i + 1] && sentences[2 * i + 1] <= len)
+      room += sentences[2 * i + 1] - sentences[2 * i];
+  g_return_if_fail (room < G_MAXUINT32);
+  reserve (t->pieces, (guint) room);
+  t->piece_data = (NkEntityPiece *) (gpointer) t->pieces->data;
+  t->cap_sents = reserve (t->sents, (sentences ? n_sentences : 0) + 1);
   if (!sentences)
     scan_sentence (t, 0, len);
   else
     for (guint i = 0; i < n_sentences; i++)
       if (sentences[2 * i] < sentences[2 * i + 1] && sentences[2 * i + 1] <= len)
         scan_sentence (t, sentences[2 * i], sentences[2 * i + 1]);
+  /* a match or a mention takes a piece at least */
+  t->cap_matches = reserve (t->matches, t->pieces->len + 1);
+  t->cap_mentions = reserve (t->mentions, t->pieces->len + 1);
+  reserve (t->tentative, t->pieces->len + 1);
 
   g_array_set_size (t->match_at, t->pieces->len);
-  /* every byte 0xFF: -1, no match starts at the piece */
-  memset (t->match_at->data, 0xFF, (gsize) t->pieces->len * sizeof (gint32));
+  t->match_data = (gint32 *) (gpointer) t->match_at->data;
   for (guint i = 0; i < t->sents->len; i++)
     trie_pass (t, &g_array_index (t->sents, NkSentence, i));
   note_korea (t);
