@@ -93,9 +93,9 @@ nk_finder_build_window (NkQuoteFinder    *f,
         wb--;
     }
 
-  g_array_set_size (f->toks, 0);
+  f->n_toks = f->n_heads = 0;
   nk_quote_tokenize (f, wa, q->mark);
-  f->self = f->toks->len;
+  f->self = f->n_toks;
   nk_quote_add_tok (f, TK_SELF, q->mark, q->close_end);
   nk_quote_tokenize (f, q->close_end, wb);
   nk_quote_annotate (f);
@@ -274,9 +274,9 @@ nk_finder_emit (NkQuoteFinder    *f,
           out.cue_end = nk_tok (f, MIN (last, nk_n_toks (f) - 1))->end;
         }
     }
-  g_array_append_val (f->quotes, out);
-  NkQuoteInfo info = { f->s0, s1, q->para, sp };
-  g_array_append_val (f->infos, info);
+  /* room for every raw quote was made before the first */
+  f->infos[f->n_quotes] = (NkQuoteInfo) { f->s0, s1, q->para, sp };
+  f->quotes[f->n_quotes++] = out;
 }
 
 static void
@@ -287,8 +287,20 @@ nk_finder_quote (NkQuoteFinder *f,
   const NkRawQuote *prev_raw = qi > 0 ? &g_array_index (f->raws, NkRawQuote, qi - 1) : NULL;
   gint prev_out = qi > 0 ? g_array_index (f->emitted, gint, qi - 1) : -1;
 
-  f->s0 = nk_quote_range_index (f->sents, f->n_sents, q->mark);
-  guint s1 = nk_quote_range_index (f->sents, f->n_sents, q->close_end > 0 ? q->close_end - 1 : 0);
+  /* the previous quotation's sentence is where the search starts (when the sentences
+   * are in order: paragraphs standing in for them need not be) */
+  guint32 close_last = q->close_end > 0 ? q->close_end - 1 : 0;
+  guint s1;
+  if (f->sents_sorted)
+    {
+      f->s0 = nk_quote_range_index_from (f->sents, f->n_sents, q->mark, f->s0);
+      s1 = nk_quote_range_index_from (f->sents, f->n_sents, close_last, f->s0);
+    }
+  else
+    {
+      f->s0 = nk_quote_range_index (f->sents, f->n_sents, q->mark);
+      s1 = nk_quote_range_index (f->sents, f->n_sents, close_last);
+    }
   if (s1 < f->s0)
     s1 = f->s0;
 
@@ -308,7 +320,7 @@ nk_finder_quote (NkQuoteFinder *f,
                                           && !nk_short_quote_framed (f, q, &c, sentence_initial))
     {
       gint none = -1;
-      g_array_append_val (f->emitted, none);
+      g_array_index (f->emitted, gint, qi) = none;
       return;
     }
 
@@ -320,13 +332,12 @@ nk_finder_quote (NkQuoteFinder *f,
                      || nk_tok (f, self + 1)->kind != TK_WORD;
   gboolean partial = !(nk_first_is_upper (f, q) && starts_ok && ends_ok);
 
-  gint out_index = (gint) f->quotes->len;
-  const NkQuote *prev_q = prev_out >= 0 ? &g_array_index (f->quotes, NkQuote, prev_out) : NULL;
+  gint out_index = (gint) f->n_quotes;
+  const NkQuote *prev_q = prev_out >= 0 ? &f->quotes[prev_out] : NULL;
   if (para_cont && c.chosen < 0)
     {
-      nk_finder_emit (f, q, s1, g_array_index (f->infos, NkQuoteInfo, prev_out).sp, -1,
-                      partial, prev_q);
-      g_array_append_val (f->emitted, out_index);
+      nk_finder_emit (f, q, s1, f->infos[prev_out].sp, -1, partial, prev_q);
+      g_array_index (f->emitted, gint, qi) = out_index;
       return;
     }
 
@@ -345,15 +356,13 @@ nk_finder_quote (NkQuoteFinder *f,
   else
     {
       /* No reporting verb: a quotation opening its sentence continues the last one. */
-      const NkQuote *last = f->quotes->len > 0
-                            ? &g_array_index (f->quotes, NkQuote, f->quotes->len - 1) : NULL;
-      const NkQuoteInfo *last_info = f->infos->len > 0
-                            ? &g_array_index (f->infos, NkQuoteInfo, f->infos->len - 1) : NULL;
+      const NkQuote *last = f->n_quotes > 0 ? &f->quotes[f->n_quotes - 1] : NULL;
+      const NkQuoteInfo *last_info = f->n_quotes > 0 ? &f->infos[f->n_quotes - 1] : NULL;
       if (sentence_initial && last != NULL && last_info->para + 1 >= q->para
           && last_info->s1 + 4 >= f->s0)
         {
           nk_finder_emit (f, q, s1, last_info->sp, -1, partial, last);
-          g_array_append_val (f->emitted, out_index);
+          g_array_index (f->emitted, gint, qi) = out_index;
           return;
         }
       cue = nk_possessive_ncue (f);
@@ -368,11 +377,11 @@ nk_finder_quote (NkQuoteFinder *f,
       && nk_quote_is_title_case (f->in->text, q->start, q->end))
     {
       gint none = -1;
-      g_array_append_val (f->emitted, none);
+      g_array_index (f->emitted, gint, qi) = none;
       return;
     }
   nk_finder_emit (f, q, s1, sp, cue, partial, NULL);
-  g_array_append_val (f->emitted, out_index);
+  g_array_index (f->emitted, gint, qi) = out_index;
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -388,9 +397,6 @@ nk_quote_finder_new (const NkQuoteLexicon *lexicon)
   f->line_pars = g_array_new (FALSE, FALSE, sizeof (NkQuoteRange));
   f->raws = g_array_new (FALSE, FALSE, sizeof (NkRawQuote));
   f->emitted = g_array_new (FALSE, FALSE, sizeof (gint));
-  f->toks = g_array_new (FALSE, FALSE, sizeof (NkTok));
-  f->quotes = g_array_new (FALSE, FALSE, sizeof (NkQuote));
-  f->infos = g_array_new (FALSE, FALSE, sizeof (NkQuoteInfo));
   return f;
 }
 
@@ -402,9 +408,9 @@ nk_quote_finder_free (NkQuoteFinder *finder)
   g_array_unref (finder->line_pars);
   g_array_unref (finder->raws);
   g_array_unref (finder->emitted);
-  g_array_unref (finder->toks);
-  g_array_unref (finder->quotes);
-  g_array_unref (finder->infos);
+  g_free (finder->toks);
+  g_free (finder->quotes);
+  g_free (finder->infos);
   g_free (finder);
 }
 
@@ -419,14 +425,19 @@ nk_quote_finder_run (NkQuoteFinder      *finder,
   f->in = input;
   g_array_set_size (f->raws, 0);
   g_array_set_size (f->emitted, 0);
-  g_array_set_size (f->quotes, 0);
-  g_array_set_size (f->infos, 0);
+  f->n_quotes = 0;
+  f->s0 = 0;
+  f->scan_pos = 0;
+  f->scan_ent = f->scan_raw = 0;
   *n_quotes = 0;
   if (input->text == NULL || input->len == 0)
     return NULL;
 
   /* Cheap exit: a text without any quote mark needs no paragraphs or sentences. */
-  if (memchr (input->text, '"', input->len) == NULL && memchr (input->text, 0xE2, input->len) == NULL)
+  f->next_q = memchr (input->text, '"', input->len);
+  f->next_e = memchr (input->text, 0xE2, input->len);
+  f->next_from = 0;
+  if (f->next_q == NULL && f->next_e == NULL)
     return NULL;
 
   if (input->n_paragraphs > 0)
@@ -446,9 +457,23 @@ nk_quote_finder_run (NkQuoteFinder      *finder,
 
   for (guint p = 0; p < f->n_pars; p++)
     nk_quote_scan_paragraph (f, p);
+  f->sents_sorted = TRUE;
+  for (guint k = 1; k < f->n_sents && f->sents_sorted; k++)
+    f->sents_sorted = f->sents[k - 1].start <= f->sents[k].start;
+  const NkRawQuote *raws = (const NkRawQuote *) (gpointer) f->raws->data;
+  f->raws_sorted = TRUE;
+  for (guint qi = 1; qi < f->raws->len && f->raws_sorted; qi++)
+    f->raws_sorted = raws[qi - 1].close_end <= raws[qi].close_end;
+  g_array_set_size (f->emitted, f->raws->len);
+  if (f->raws->len > f->quotes_cap)
+    {
+      f->quotes_cap = MAX (f->raws->len, 2 * f->quotes_cap);
+      f->quotes = g_renew (NkQuote, f->quotes, f->quotes_cap);
+      f->infos = g_renew (NkQuoteInfo, f->infos, f->quotes_cap);
+    }
   for (guint qi = 0; qi < f->raws->len; qi++)
     nk_finder_quote (f, qi);
 
-  *n_quotes = f->quotes->len;
-  return (const NkQuote *) (gpointer) f->quotes->data;
+  *n_quotes = f->n_quotes;
+  return f->quotes;
 }

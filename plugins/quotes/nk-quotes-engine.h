@@ -48,6 +48,9 @@ typedef struct {
  * NkQuoteEntity:
  * @canonical: (nullable): display name; the mention's own text is used when %NULL
  * @role: (nullable): title or role found with the mention ("Secretary of State")
+ * @pending: @label, @canonical and @role are not filled in yet: the finder asks the
+ *   input's @load_entity for them the first time it needs them (most mentions of a text
+ *   are never looked at)
  *
  * One entity mention; an input array is sorted by @start and has no overlaps.
  */
@@ -57,7 +60,14 @@ typedef struct {
   NkQuoteLabel  label;
   const char   *canonical;
   const char   *role;
+  gboolean      pending;
 } NkQuoteEntity;
+
+/* Fills in the label, canonical name and role of @entity, entity @index of the input (the
+ * finder then clears its pending flag). */
+typedef void (*NkQuoteEntityFunc) (gpointer       data,
+                                   guint          index,
+                                   NkQuoteEntity *entity);
 
 /**
  * NkQuoteInput:
@@ -65,6 +75,8 @@ typedef struct {
  *   one sentence
  * @paragraphs: (nullable): paragraph ranges sorted by start; when empty every run of line
  *   breaks separates paragraphs
+ * @load_entity: (nullable): completes the @entities marked pending, in place (the array
+ *   then must be writable while the finder runs); %NULL when none is pending
  */
 typedef struct {
   const char          *text;
@@ -75,6 +87,8 @@ typedef struct {
   guint                n_paragraphs;
   const NkQuoteEntity *entities;
   guint                n_entities;
+  NkQuoteEntityFunc    load_entity;
+  gpointer             load_data;
 } NkQuoteInput;
 
 /**

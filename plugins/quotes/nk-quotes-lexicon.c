@@ -228,20 +228,22 @@ nk_quote_key_equal (const char *key,
   return TRUE;
 }
 
-/* Index into the filter for a key's first two bytes, or -1 when they are not letters. */
-static inline gint
-nk_quote_filter_index (const char *bytes,
-                       gsize       len)
+/* The lower-cased bytes of a key of up to 16 bytes, packed. Bytes are lowered one by one
+ * like nk_quote_lower (); only A-Z change. */
+static inline void
+nk_quote_pack (const char *bytes,
+               gsize       len,
+               guint64    *k0,
+               guint64    *k1)
 {
-  guchar a = nk_quote_lower ((guchar) bytes[0]);
-  if (a < 'a' || a > 'z')
-    return -1;
-  guchar b = len > 1 ? nk_quote_lower ((guchar) bytes[1]) : 0;
-  gint bi = b >= 'a' && b <= 'z' ? b - 'a' : 26;
-  return (a - 'a') * 27 + bi;
+  guint64 k[2] = { 0, 0 };
+  for (gsize i = 0; i < len; i++)
+    k[i >> 3] |= (guint64) nk_quote_lower ((guchar) bytes[i]) << ((i & 7) * 8);
+  *k0 = k[0];
+  *k1 = k[1];
 }
 
-/* The hot path: the tokenizer looks up every word it meets, so no copy and no strcmp. */
+/* Any bytes; the tokenizer packs its words itself (nk-quotes-text.c). */
 guint
 nk_quote_lexicon_lookup (const NkQuoteLexicon *lex,
                          const char           *bytes,
@@ -249,11 +251,11 @@ nk_quote_lexicon_lookup (const NkQuoteLexicon *lex,
 {
   if (len == 0 || len > lex->max_len)
     return 0;
-  if (!lex->unfiltered)
+  if (len <= NK_QUOTE_PACKED_MAX)
     {
-      gint fi = nk_quote_filter_index (bytes, len);
-      if (fi < 0 || len >= 32 || !(lex->filter[fi] & (1u << len)))
-        return 0;
+      guint64 k0, k1;
+      nk_quote_pack (bytes, len, &k0, &k1);
+      return nk_quote_lexicon_lookup_packed (lex, k0, k1, len);
     }
   guint32 h = nk_quote_hash (bytes, len);
   for (guint32 i = h & lex->mask;; i = (i + 1) & lex->mask)
@@ -269,11 +271,14 @@ nk_quote_lexicon_lookup (const NkQuoteLexicon *lex,
 static void
 nk_quote_lexicon_build_slots (NkQuoteLexicon *lex)
 {
-  guint32 size = 64;
+  guint32 size = 64, bits = 6;
   while (size < 2 * g_hash_table_size (lex->words) + 1)
-    size *= 2;
+    size *= 2, bits++;
   lex->slots = g_new0 (NkQuoteSlot, size);
   lex->mask = size - 1;
+  lex->packed = g_new0 (NkQuotePacked, size);
+  lex->packed_mask = size - 1;
+  lex->packed_shift = 64 - bits;
 
   GHashTableIter iter;
   gpointer key, value;
@@ -281,17 +286,22 @@ nk_quote_lexicon_build_slots (NkQuoteLexicon *lex)
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       guint32 len = (guint32) strlen (key);
+      lex->max_len = MAX (lex->max_len, len);
+      if (len <= NK_QUOTE_PACKED_MAX)
+        {
+          guint64 k0, k1;
+          nk_quote_pack (key, len, &k0, &k1);
+          guint32 i = nk_quote_packed_index (lex, k0, k1, len);
+          while (lex->packed[i].len != 0)
+            i = (i + 1) & lex->packed_mask;
+          lex->packed[i] = (NkQuotePacked) { k0, k1, len, GPOINTER_TO_UINT (value) };
+          continue;
+        }
       guint32 h = nk_quote_hash (key, len);
       guint32 i = h & lex->mask;
       while (lex->slots[i].key != NULL)
         i = (i + 1) & lex->mask;
       lex->slots[i] = (NkQuoteSlot) { key, h, len, GPOINTER_TO_UINT (value) };
-      lex->max_len = MAX (lex->max_len, len);
-      gint fi = nk_quote_filter_index (key, len);
-      if (fi < 0 || len >= 32)
-        lex->unfiltered = TRUE;
-      else
-        lex->filter[fi] |= 1u << len;
     }
 }
 
@@ -370,6 +380,7 @@ nk_quote_lexicon_free (NkQuoteLexicon *lexicon)
   g_clear_pointer (&lexicon->demonyms, g_hash_table_unref);
   g_clear_pointer (&lexicon->names, g_hash_table_unref);
   g_free (lexicon->slots);
+  g_free (lexicon->packed);
   g_free (lexicon);
 }
 

@@ -14,11 +14,27 @@
 
 #include "nk-quotes-engine.h"
 
+/* Labels come from a handful of strings (the entity stage sets static ones), so the last
+ * pointers seen stand for their label without a string compare. The cache lives for one
+ * layer only: its strings do not outlive it. */
+typedef struct {
+  const char   *ptr[4];
+  NkQuoteLabel  label[4];
+  guint         next;   /* the slot to replace next */
+} NkQuotesLabelCache;
+
 typedef struct {
   NkQuoteFinder *finder;
   GArray        *sentences;   /* NkQuoteRange */
   GArray        *paragraphs;  /* NkQuoteRange */
-  GArray        *entities;    /* NkQuoteEntity */
+  GArray        *entities;    /* NkQuoteEntity, pending: the finder loads what it uses */
+  GArray        *spans;       /* guint: each entity's span in the layer */
+  /* the current document's entities layer */
+  const NkLayer *layer;
+  int            label_attr;
+  int            canonical_attr;
+  int            role_attr;
+  NkQuotesLabelCache labels;
 } NkQuotes;
 
 static const NkConfigKey nk_quotes_config[] = {
@@ -114,6 +130,7 @@ nk_quotes_create (const NkConfig *config,
   self->sentences = g_array_new (FALSE, FALSE, sizeof (NkQuoteRange));
   self->paragraphs = g_array_new (FALSE, FALSE, sizeof (NkQuoteRange));
   self->entities = g_array_new (FALSE, FALSE, sizeof (NkQuoteEntity));
+  self->spans = g_array_new (FALSE, FALSE, sizeof (guint));
   return self;
 }
 
@@ -126,6 +143,7 @@ nk_quotes_free (gpointer data)
   g_array_unref (self->sentences);
   g_array_unref (self->paragraphs);
   g_array_unref (self->entities);
+  g_array_unref (self->spans);
   g_free (self);
 }
 
@@ -153,65 +171,115 @@ nk_quotes_string_attr (const NkLayer *layer,
   return k;
 }
 
-static const char *
+static inline NkQuoteLabel
+nk_quotes_label (NkQuotesLabelCache *cache,
+                 const char         *s)
+{
+  for (guint k = 0; k < G_N_ELEMENTS (cache->ptr); k++)
+    if (cache->ptr[k] == s)
+      return cache->label[k];
+  NkQuoteLabel label = nk_quote_label_from_string (s);
+  cache->ptr[cache->next] = s;
+  cache->label[cache->next] = label;
+  cache->next = (cache->next + 1) % G_N_ELEMENTS (cache->ptr);
+  return label;
+}
+
+/* A string attribute's value, or NULL (also when the layer lacks the attribute). */
+static inline const char *
 nk_quotes_get (const NkLayer *layer,
                guint          i,
                int            attr)
 {
-  if (attr < 0 || !nk_layer_has_value (layer, i, (guint) attr))
-    return NULL;
-  return nk_layer_get_string (layer, i, (guint) attr);
+  return attr >= 0 ? nk_layer_get_string (layer, i, (guint) attr) : NULL;
 }
 
-static gint
-nk_quotes_entity_cmp (gconstpointer a,
-                      gconstpointer b)
+/* NkQuoteEntityFunc: the attributes of one entity, read when the finder first needs them. */
+static void
+nk_quotes_load_entity (gpointer       data,
+                       guint          index,
+                       NkQuoteEntity *e)
 {
-  const NkQuoteEntity *x = a, *y = b;
-  return x->start < y->start ? -1 : x->start > y->start;
+  NkQuotes *self = data;
+  guint i = g_array_index (self->spans, guint, index);
+
+  e->label = nk_quotes_label (&self->labels, nk_quotes_get (self->layer, i, self->label_attr));
+  e->canonical = nk_quotes_get (self->layer, i, self->canonical_attr);
+  e->role = nk_quotes_get (self->layer, i, self->role_attr);
 }
 
+/* Orders span indices by their span's start. */
+static gint
+nk_quotes_span_cmp (gconstpointer a,
+                    gconstpointer b,
+                    gpointer      data)
+{
+  const NkSpan *spans = data;
+  guint32 x = spans[*(const guint *) a].start, y = spans[*(const guint *) b].start;
+  return x < y ? -1 : x > y;
+}
+
+/* The entity spans in text order without empty spans and overlaps (the first of
+ * overlapping mentions wins); their attributes are read on demand. */
 static void
 nk_quotes_entities (NkQuotes      *self,
                     const NkLayer *layer)
 {
   guint n = 0;
   const NkSpan *spans = nk_layer_get_spans (layer, &n);
-  int label = nk_quotes_string_attr (layer, "label");
-  int canonical = nk_quotes_string_attr (layer, "canonical");
-  int role = nk_quotes_string_attr (layer, "role");
   gboolean sorted = TRUE;
 
-  /* written in place, one slot per span at most (no append call per entity) */
+  self->layer = layer;
+  self->label_attr = nk_quotes_string_attr (layer, "label");
+  self->canonical_attr = nk_quotes_string_attr (layer, "canonical");
+  self->role_attr = nk_quotes_string_attr (layer, "role");
+  /* starts out knowing that no label (NULL) is NK_QUOTE_LABEL_OTHER */
+  self->labels = (NkQuotesLabelCache) { { NULL }, { NK_QUOTE_LABEL_OTHER }, 1 };
+
+  /* written in place, one slot per span at most (no append call per entity); while the
+   * spans come sorted, overlaps are dropped on the way */
   g_array_set_size (self->entities, n);
+  g_array_set_size (self->spans, n);
   NkQuoteEntity *out = (NkQuoteEntity *) (gpointer) self->entities->data;
+  guint *index = (guint *) (gpointer) self->spans->data;
   guint used = 0;
-  for (guint i = 0; i < n; i++)
+  guint32 last_start = 0;
+  for (guint i = 0; i < n && sorted; i++)
     {
-      if (spans[i].end <= spans[i].start)
+      guint32 start = spans[i].start, end = spans[i].end;
+      if (end <= start)
         continue;
-      NkQuoteEntity e = {
-        spans[i].start, spans[i].end,
-        nk_quote_label_from_string (nk_quotes_get (layer, i, label)),
-        nk_quotes_get (layer, i, canonical), nk_quotes_get (layer, i, role),
-      };
-      if (used > 0 && out[used - 1].start > e.start)
-        sorted = FALSE;
-      out[used++] = e;
+      sorted = last_start <= start;
+      last_start = start;
+      if (used > 0 && out[used - 1].end > start)
+        continue;
+      index[used] = i;
+      out[used++] = (NkQuoteEntity) { start, end, NK_QUOTE_LABEL_OTHER, NULL, NULL, TRUE };
+    }
+  if (!sorted)
+    {
+      /* Unsorted input: sort (stable: equal starts keep layer order), then drop the
+       * overlaps. */
+      used = 0;
+      for (guint i = 0; i < n; i++)
+        if (spans[i].end > spans[i].start)
+          index[used++] = i;
+      g_array_set_size (self->spans, used);
+      g_array_sort_with_data (self->spans, nk_quotes_span_cmp, (gpointer) spans);
+      guint kept = 0;
+      for (guint k = 0; k < used; k++)
+        {
+          guint i = index[k];
+          if (kept > 0 && out[kept - 1].end > spans[i].start)
+            continue;
+          index[kept] = i;
+          out[kept++] = (NkQuoteEntity) { spans[i].start, spans[i].end,
+                                          NK_QUOTE_LABEL_OTHER, NULL, NULL, TRUE };
+        }
+      used = kept;
     }
   g_array_set_size (self->entities, used);
-  /* The engine walks entities in text order and expects no overlaps. */
-  if (!sorted)
-    g_array_sort (self->entities, nk_quotes_entity_cmp);
-  guint kept = 0;
-  for (guint i = 0; i < self->entities->len; i++)
-    {
-      NkQuoteEntity *e = &g_array_index (self->entities, NkQuoteEntity, i);
-      if (kept > 0 && g_array_index (self->entities, NkQuoteEntity, kept - 1).end > e->start)
-        continue;
-      g_array_index (self->entities, NkQuoteEntity, kept++) = *e;
-    }
-  g_array_set_size (self->entities, kept);
+  g_array_set_size (self->spans, used);
 }
 
 static void
@@ -269,6 +337,7 @@ nk_quotes_process (gpointer     data,
     (const NkQuoteRange *) (gpointer) self->sentences->data, self->sentences->len,
     (const NkQuoteRange *) (gpointer) self->paragraphs->data, self->paragraphs->len,
     (const NkQuoteEntity *) (gpointer) self->entities->data, self->entities->len,
+    nk_quotes_load_entity, self,
   };
   guint n = 0;
   const NkQuote *quotes = nk_quote_finder_run (self->finder, &in, &n);

@@ -49,19 +49,74 @@ typedef struct {
   guint32     flags;
 } NkQuoteSlot;
 
+/* A slot of the table for keys of up to 16 bytes: the lower-cased bytes packed into two
+ * integers, so a lookup costs no hash loop and no byte compare. */
+typedef struct {
+  guint64 k0;          /* bytes 0..7, little end first, zero-padded */
+  guint64 k1;          /* bytes 8..15 */
+  guint32 len;         /* 0: empty slot */
+  guint32 flags;
+} NkQuotePacked;
+
+#define NK_QUOTE_PACKED_MAX 16
+
 struct _NkQuoteLexicon {
   GHashTable  *words;     /* lower-case word or phrase -> flags */
   GHashTable  *demonyms;  /* lower-case adjective -> country name */
   GHashTable  *names;     /* lower-case given name -> 'M' or 'F' */
-  NkQuoteSlot *slots;     /* built from @words once loaded */
+  NkQuoteSlot *slots;     /* built from @words once loaded: keys longer than 16 bytes */
   guint32      mask;
   guint32      max_len;
-  /* A cheap pre-filter: bit L of filter[a * 27 + b] is set when some key of length L
-   * (< 32) starts with the letters a, b (b = 26: no second letter). Most words of a text
-   * fail it and cost no hash. */
-  guint32      filter[26 * 27];
-  gboolean     unfiltered;  /* a key the filter cannot describe: always hash */
+  NkQuotePacked *packed;  /* keys of up to NK_QUOTE_PACKED_MAX bytes */
+  guint32      packed_mask;
+  guint32      packed_shift;
 };
+
+/* The hash of a packed key; a table of 2^b slots takes its top b bits. */
+static inline guint64
+nk_quote_packed_hash (guint64 k0,
+                      guint64 k1,
+                      gsize   len)
+{
+  return (k0 ^ (k1 * 0xC2B2AE3D27D4EB4Full) ^ len) * 0x9E3779B97F4A7C15ull;
+}
+
+static inline guint32
+nk_quote_packed_index (const NkQuoteLexicon *lex,
+                       guint64               k0,
+                       guint64               k1,
+                       gsize                 len)
+{
+  return (guint32) (nk_quote_packed_hash (k0, k1, len) >> lex->packed_shift);
+}
+
+/* Flags of a key of up to NK_QUOTE_PACKED_MAX bytes, packed and lower-cased. */
+static inline guint
+nk_quote_lexicon_lookup_packed (const NkQuoteLexicon *lex,
+                                guint64               k0,
+                                guint64               k1,
+                                gsize                 len)
+{
+  for (guint32 i = nk_quote_packed_index (lex, k0, k1, len);; i = (i + 1) & lex->packed_mask)
+    {
+      const NkQuotePacked *slot = &lex->packed[i];
+      if (slot->len == 0)
+        return 0;
+      if (slot->k0 == k0 && slot->k1 == k1 && slot->len == len)
+        return slot->flags;
+    }
+}
+
+/* Lower-cases the ASCII capitals among eight bytes at once (other bytes are kept). */
+static inline guint64
+nk_quote_lower8 (guint64 x)
+{
+  const guint64 high = 0x8080808080808080ull;
+  guint64 low7 = x & ~high;
+  guint64 from_a = low7 + 0x3F3F3F3F3F3F3F3Full;  /* high bit: byte >= 'A' */
+  guint64 past_z = low7 + 0x2525252525252525ull;  /* high bit: byte > 'Z' */
+  return x | ((from_a & ~past_z & ~x & high) >> 2);
+}
 
 /* Flags of a word or phrase given as bytes in any ASCII case; 0 when unknown. */
 guint       nk_quote_lexicon_lookup  (const NkQuoteLexicon *lex,
@@ -151,10 +206,29 @@ struct _NkQuoteFinder {
   guint                 n_pars;
   GArray               *line_pars;  /* NkQuoteRange: paragraphs when the input has none */
   GArray               *raws;       /* NkRawQuote */
+  /* where the paragraph scan's searches for '"' and 0xE2 stand: for a scan starting at
+   * or after next_from, the first of each at or after the start unless they lie before
+   * it (NULL: none up to the text's end) */
+  const char           *next_q;
+  const char           *next_e;
+  gsize                 next_from;
   GArray               *emitted;    /* gint: output index of each raw quote, or -1 */
-  GArray               *toks;       /* NkTok, the current window */
-  GArray               *quotes;     /* NkQuote */
-  GArray               *infos;      /* NkQuoteInfo, parallel to quotes */
+  NkTok                *toks;       /* the current window: n_toks of toks_cap */
+  guint                 n_toks;
+  guint                 toks_cap;
+  guint                 n_heads;    /* tokens of the window that may start a phrase */
+  /* Lower bounds that tokenizing the next window may start from when it starts at or
+   * after scan_pos: the first entity ending after it and the first raw quote closing
+   * after it (saves two searches per window). */
+  guint32               scan_pos;
+  guint                 scan_ent;
+  guint                 scan_raw;
+  gboolean              raws_sorted;  /* raw quotes close in text order (scan_raw holds) */
+  gboolean              sents_sorted; /* sentences start in text order (s0 hints hold) */
+  NkQuote              *quotes;     /* n_quotes of quotes_cap */
+  NkQuoteInfo          *infos;      /* parallel to quotes */
+  guint                 n_quotes;
+  guint                 quotes_cap;
   /* the window being analysed */
   guint                 s0;
   gboolean              at_start;   /* the window starts at the sentence's start */
@@ -188,13 +262,13 @@ static inline NkTok *
 nk_tok (NkQuoteFinder *f,
         gint           i)
 {
-  return &g_array_index (f->toks, NkTok, i);
+  return &f->toks[i];
 }
 
 static inline gint
 nk_n_toks (const NkQuoteFinder *f)
 {
-  return (gint) f->toks->len;
+  return (gint) f->n_toks;
 }
 
 static inline gboolean
@@ -204,11 +278,18 @@ nk_label_speaks (NkQuoteLabel label)
          || label == NK_QUOTE_LABEL_GPE || label == NK_QUOTE_LABEL_FACILITY;
 }
 
+void      nk_quote_load_entity     (const NkQuoteFinder *f, gint32 e);
+
+/* Entity @e with its label, canonical name and role (only its span may be read
+ * directly from the input). */
 static inline const NkQuoteEntity *
 nk_ent (const NkQuoteFinder *f,
         gint32               e)
 {
-  return &f->in->entities[e];
+  const NkQuoteEntity *ent = &f->in->entities[e];
+  if (G_UNLIKELY (ent->pending))
+    nk_quote_load_entity (f, e);
+  return ent;
 }
 
 static inline gboolean
@@ -221,6 +302,7 @@ nk_is_word (const NkTok *t)
 gboolean  nk_quote_is_space_at     (const char *t, gsize i, gsize len, guint *n);
 gboolean  nk_quote_is_upper_at     (const char *t, gsize i, gsize len);
 guint     nk_quote_range_index     (const NkQuoteRange *r, guint n, guint32 off);
+guint     nk_quote_range_index_from (const NkQuoteRange *r, guint n, guint32 off, guint hint);
 guint     nk_quote_entity_after    (const NkQuoteInput *in, guint32 off);
 gboolean  nk_quote_in_quote        (const NkQuoteFinder *f, guint32 off);
 void      nk_quote_line_paragraphs (NkQuoteFinder *f);

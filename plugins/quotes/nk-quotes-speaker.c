@@ -102,8 +102,8 @@ static char
 nk_learned_gender (const NkQuoteFinder *f,
                    const NkQuoteEntity *ent)
 {
-  const NkQuoteInfo *infos = (const NkQuoteInfo *) (gpointer) f->infos->data;
-  for (guint k = f->infos->len; k > 0 && k + 48 > f->infos->len; k--)
+  const NkQuoteInfo *infos = f->infos;
+  for (guint k = f->n_quotes; k > 0 && k + 48 > f->n_quotes; k--)
     {
       const NkSpeaker *sp = &infos[k - 1].sp;
       if (sp->kind != SP_ENTITY || sp->gender == 0)
@@ -233,8 +233,8 @@ nk_resolve_pronoun_raw (NkQuoteFinder *f,
       }
 
   /* Earlier sentences: their quotations' speakers first, then their first fitting name. */
-  const NkQuoteInfo *infos = (const NkQuoteInfo *) (gpointer) f->infos->data;
-  gint qi = (gint) f->infos->len - 1;
+  const NkQuoteInfo *infos = f->infos;
+  gint qi = (gint) f->n_quotes - 1;
   for (guint back = 1; back <= NK_QUOTE_LOOKBACK && back <= f->s0; back++)
     {
       guint s = f->s0 - back;
@@ -375,9 +375,9 @@ static const NkQuoteInfo *
 nk_recent_info (const NkQuoteFinder *f,
                 guint                max_back)
 {
-  if (f->infos->len == 0)
+  if (f->n_quotes == 0)
     return NULL;
-  const NkQuoteInfo *info = &g_array_index (f->infos, NkQuoteInfo, f->infos->len - 1);
+  const NkQuoteInfo *info = &f->infos[f->n_quotes - 1];
   return info->s1 + max_back >= f->s0 ? info : NULL;
 }
 

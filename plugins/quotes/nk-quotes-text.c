@@ -13,11 +13,40 @@
  * Characters
  */
 
-gboolean
-nk_quote_is_space_at (const char *t, gsize i, gsize len, guint *n)
+/* ASCII byte classes, one load per byte in the token loops (bytes of 0x80 and above have
+ * none: they go through GLib's Unicode tables). */
+enum {
+  NK_CH_SPACE = 1 << 0,  /* ' ' \t \n \r \f \v */
+  NK_CH_ALNUM = 1 << 1,
+  NK_CH_UPPER = 1 << 2,
+  NK_CH_JOIN  = 1 << 3,  /* - ' & . : kept inside a word when a letter follows */
+  NK_CH_BLANK = 1 << 4,  /* ' ' \t \n \r: nk_is_space_byte () */
+};
+
+#define NK_CH_LETTERS(c0, c1, f) \
+  [c0] = f, [c0 + 1] = f, [c0 + 2] = f, [c0 + 3] = f, [c0 + 4] = f, [c0 + 5] = f, \
+  [c0 + 6] = f, [c0 + 7] = f, [c0 + 8] = f, [c0 + 9] = f, [c0 + 10] = f, [c0 + 11] = f, \
+  [c0 + 12] = f, [c1] = f, [c1 + 1] = f, [c1 + 2] = f, [c1 + 3] = f, [c1 + 4] = f, \
+  [c1 + 5] = f, [c1 + 6] = f, [c1 + 7] = f, [c1 + 8] = f, [c1 + 9] = f, [c1 + 10] = f, \
+  [c1 + 11] = f, [c1 + 12] = f
+
+static const guint8 nk_ch[256] = {
+  [' '] = NK_CH_SPACE | NK_CH_BLANK, ['\t'] = NK_CH_SPACE | NK_CH_BLANK,
+  ['\n'] = NK_CH_SPACE | NK_CH_BLANK, ['\r'] = NK_CH_SPACE | NK_CH_BLANK,
+  ['\f'] = NK_CH_SPACE, ['\v'] = NK_CH_SPACE,
+  ['0'] = NK_CH_ALNUM, ['1'] = NK_CH_ALNUM, ['2'] = NK_CH_ALNUM, ['3'] = NK_CH_ALNUM,
+  ['4'] = NK_CH_ALNUM, ['5'] = NK_CH_ALNUM, ['6'] = NK_CH_ALNUM, ['7'] = NK_CH_ALNUM,
+  ['8'] = NK_CH_ALNUM, ['9'] = NK_CH_ALNUM,
+  NK_CH_LETTERS ('A', 'N', NK_CH_ALNUM | NK_CH_UPPER),
+  NK_CH_LETTERS ('a', 'n', NK_CH_ALNUM),
+  ['-'] = NK_CH_JOIN, ['\''] = NK_CH_JOIN, ['&'] = NK_CH_JOIN, ['.'] = NK_CH_JOIN,
+};
+
+static inline gboolean
+nk_space_at (const char *t, gsize i, gsize len, guint *n)
 {
   guchar c = (guchar) t[i];
-  if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
+  if (nk_ch[c] & NK_CH_SPACE)
     {
       *n = 1;
       return TRUE;
@@ -30,13 +59,16 @@ nk_quote_is_space_at (const char *t, gsize i, gsize len, guint *n)
   return FALSE;
 }
 
-/* Length of an alphanumeric character at @i, or 0. */
-static inline guint
-nk_alnum_at (const char *t, gsize i, gsize len)
+gboolean
+nk_quote_is_space_at (const char *t, gsize i, gsize len, guint *n)
 {
-  guchar c = (guchar) t[i];
-  if (c < 0x80)
-    return g_ascii_isalnum (c) ? 1 : 0;
+  return nk_space_at (t, i, len, n);
+}
+
+/* Length of a non-ASCII alphanumeric character (or combining mark) at @i, or 0. */
+static guint
+nk_alnum_high_at (const char *t, gsize i, gsize len)
+{
   gunichar u = g_utf8_get_char_validated (t + i, (gssize) (len - i));
   if (u == (gunichar) -1 || u == (gunichar) -2)
     return 0;
@@ -45,14 +77,30 @@ nk_alnum_at (const char *t, gsize i, gsize len)
   return (guint) (g_utf8_next_char (t + i) - (t + i));
 }
 
-gboolean
-nk_quote_is_upper_at (const char *t, gsize i, gsize len)
+/* Length of an alphanumeric character at @i, or 0. */
+static inline guint
+nk_alnum_at (const char *t, gsize i, gsize len)
 {
   guchar c = (guchar) t[i];
   if (c < 0x80)
-    return g_ascii_isupper (c);
+    return (nk_ch[c] & NK_CH_ALNUM) ? 1 : 0;
+  return nk_alnum_high_at (t, i, len);
+}
+
+static inline gboolean
+nk_upper_at (const char *t, gsize i, gsize len)
+{
+  guchar c = (guchar) t[i];
+  if (c < 0x80)
+    return (nk_ch[c] & NK_CH_UPPER) != 0;
   gunichar u = g_utf8_get_char_validated (t + i, (gssize) (len - i));
   return u != (gunichar) -1 && u != (gunichar) -2 && g_unichar_isupper (u);
+}
+
+gboolean
+nk_quote_is_upper_at (const char *t, gsize i, gsize len)
+{
+  return nk_upper_at (t, i, len);
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -101,6 +149,21 @@ nk_quote_range_index (const NkQuoteRange *r,
   return lo > 0 ? lo - 1 : 0;
 }
 
+/* nk_quote_range_index () starting from @hint, the index of a range starting at or
+ * before @off (ranges are sorted): quotations come in text order, so the walk is short. */
+guint
+nk_quote_range_index_from (const NkQuoteRange *r,
+                           guint               n,
+                           guint32             off,
+                           guint               hint)
+{
+  if (hint >= n || (hint > 0 && r[hint].start > off))
+    return nk_quote_range_index (r, n, off);
+  while (hint + 1 < n && r[hint + 1].start <= off)
+    hint++;
+  return hint;
+}
+
 /* First entity whose end is after @off. */
 guint
 nk_quote_entity_after (const NkQuoteInput *in,
@@ -116,6 +179,17 @@ nk_quote_entity_after (const NkQuoteInput *in,
         hi = mid;
     }
   return lo;
+}
+
+void
+nk_quote_load_entity (const NkQuoteFinder *f,
+                      gint32               e)
+{
+  /* the input marked it pending: its array is the caller's to complete */
+  NkQuoteEntity *ent = (NkQuoteEntity *) &f->in->entities[e];
+  g_return_if_fail (f->in->load_entity != NULL);
+  f->in->load_entity (f->in->load_data, (guint) e, ent);
+  ent->pending = FALSE;
 }
 
 /* Whether @off lies inside the interior of a quotation. */
@@ -148,7 +222,7 @@ nk_finder_push_raw (NkQuoteFinder *f,
   const char *t = f->in->text;
   guint n;
 
-  while (q->start < q->end && nk_quote_is_space_at (t, q->start, q->end, &n))
+  while (q->start < q->end && nk_space_at (t, q->start, q->end, &n))
     q->start += n;
   while (q->end > q->start && nk_is_space_byte ((guchar) t[q->end - 1]))
     q->end--;
@@ -170,22 +244,28 @@ nk_quote_scan_paragraph (NkQuoteFinder *f,
   NkRawQuote q = { 0 };
   guint n;
 
-  while (i < e && nk_quote_is_space_at (t, i, e, &n))
+  while (i < e && nk_space_at (t, i, e, &n))
     i += n;
   gsize para_first = i;
 
-  /* Jump between candidate bytes with memchr: most of a paragraph holds neither. */
-  const char *next_q = memchr (t + i, '"', e - i);
-  const char *next_e = memchr (t + i, 0xE2, e - i);
+  /* Jump between candidate bytes with memchr: most of a paragraph holds neither. The
+   * searches run on to the text's end, so a paragraph without a candidate costs none. */
+  const char *next_q = f->next_q, *next_e = f->next_e;
+  if (i < f->next_from)
+    {
+      /* paragraphs out of order or overlapping: search again */
+      next_q = memchr (t + i, '"', len - i);
+      next_e = memchr (t + i, 0xE2, len - i);
+    }
   for (; i < e; i++)
     {
       if (next_q != NULL && next_q < t + i)
-        next_q = memchr (t + i, '"', e - i);
+        next_q = memchr (t + i, '"', len - i);
       if (next_e != NULL && next_e < t + i)
-        next_e = memchr (t + i, 0xE2, e - i);
-      if (next_q == NULL && next_e == NULL)
-        break;
+        next_e = memchr (t + i, 0xE2, len - i);
       const char *next = next_q == NULL ? next_e : next_e == NULL ? next_q : MIN (next_q, next_e);
+      if (next == NULL || next >= t + e)
+        break;
       i = (gsize) (next - t);
       guchar c = (guchar) t[i];
       if (c == '"')
@@ -232,6 +312,10 @@ nk_quote_scan_paragraph (NkQuoteFinder *f,
       if (p != 0)
         i += 2;
     }
+  /* no candidate is left between where they were searched from and @e */
+  f->next_q = next_q;
+  f->next_e = next_e;
+  f->next_from = e;
   if (open)
     {
       q.end = (guint32) e;
@@ -249,20 +333,24 @@ nk_quote_count_words (const char *t,
                       guint       limit)
 {
   guint words = 0;
-  gboolean in_word = FALSE, has_alnum = FALSE;
+  guint32 i = start;
 
-  for (guint32 i = start; i <= end && words < limit; i++)
+  while (words < limit)
     {
-      if (i == end || nk_is_space_byte ((guchar) t[i]))
-        {
-          if (in_word && has_alnum)
+      while (i < end && (nk_ch[(guchar) t[i]] & NK_CH_BLANK))
+        i++;
+      if (i >= end)
+        break;
+      /* up to the first letter or digit, then on to the word's end */
+      guint8 cls;
+      for (; i < end && !((cls = nk_ch[(guchar) t[i]]) & NK_CH_BLANK); i++)
+        if ((guchar) t[i] >= 0x80 || (cls & NK_CH_ALNUM))
+          {
             words++;
-          in_word = has_alnum = FALSE;
-          continue;
-        }
-      in_word = TRUE;
-      if ((guchar) t[i] >= 0x80 || g_ascii_isalnum (t[i]))
-        has_alnum = TRUE;
+            break;
+          }
+      while (i < end && !(nk_ch[(guchar) t[i]] & NK_CH_BLANK))
+        i++;
     }
   return words;
 }
@@ -271,66 +359,84 @@ nk_quote_count_words (const char *t,
  * Tokens
  */
 
-static guint
-nk_tok_lookup (const NkQuoteFinder *f,
-               guint32              start,
-               guint32              end,
-               guint8              *poss)
+/* The end of the lexicon key of the word [start, end): without a final period or a
+ * possessive ’s / 's (*poss). */
+static inline gsize
+nk_tok_key_end (const char *t,
+                gsize       start,
+                gsize       end,
+                guint8     *poss)
 {
-  const char *t = f->in->text;
-  guint32 e = end;
+  gsize e = end;
 
   *poss = 0;
   if (e > start && t[e - 1] == '.')
     e--;
-  if (e >= start + 5 && t[e - 1] == 's' && nk_punct3 (t, e - 4, end) == NK_RSQUO)
+  if (e >= start + 2 && t[e - 1] == 's')
     {
-      *poss = 1;
-      e -= 4;
+      if (e >= start + 5 && nk_punct3 (t, e - 4, end) == NK_RSQUO)
+        {
+          *poss = 1;
+          e -= 4;
+        }
+      else if (t[e - 2] == '\'')
+        {
+          *poss = 1;
+          e -= 2;
+        }
     }
-  else if (e >= start + 2 && t[e - 1] == 's' && t[e - 2] == '\'')
-    {
-      *poss = 1;
-      e -= 2;
-    }
-  return e > start ? nk_quote_lexicon_lookup (f->lex, t + start, e - start) : 0;
+  return e;
 }
 
-/* The end of the word starting at @i (an alphanumeric character). */
+/* Where the word that reached @i (not a letter or digit of ASCII) ends: non-ASCII letters
+ * and joiners followed by a letter go on (Kim Jong-un, Korea’s, U.S); *dot tells whether
+ * the word holds a period. */
 static gsize
 nk_word_end (const char *t,
              gsize       i,
-             gsize       len)
+             gsize       len,
+             gboolean   *dot)
 {
   guint n;
 
   while (i < len)
     {
-      /* the common case first, in a tight loop: a run of ASCII letters and digits (bytes
-       * of 0x80 and above are not alnum in g_ascii_table) */
-      if (g_ascii_isalnum (t[i]))
+      guchar c = (guchar) t[i];
+      if (nk_ch[c] & NK_CH_ALNUM)
         {
-          do
-            i++;
-          while (i < len && g_ascii_isalnum (t[i]));
+          i++;
           continue;
         }
-      if ((n = nk_alnum_at (t, i, len)) > 0)
+      if (c >= 0x80 && (n = nk_alnum_high_at (t, i, len)) > 0)
         {
           i += n;
           continue;
         }
-      /* Joiners stay inside a word when a letter follows: Kim Jong-un, Korea’s, U.S */
       guint j = 0;
-      if (t[i] == '-' || t[i] == '\'' || t[i] == '&' || t[i] == '.')
+      if (nk_ch[c] & NK_CH_JOIN)
         j = 1;
       else if (nk_punct3 (t, i, len) == NK_RSQUO)
         j = 3;
       if (j == 0 || i + j >= len || nk_alnum_at (t, i + j, len) == 0)
         break;
+      *dot |= c == '.';
       i += j;
     }
   return i;
+}
+
+/* Room for @extra more tokens in the window. */
+static inline void
+nk_reserve_toks (NkQuoteFinder *f,
+                 gsize          extra)
+{
+  if (f->n_toks + extra <= f->toks_cap)
+    return;
+  gsize cap = MAX (f->toks_cap, 256);
+  while (cap < f->n_toks + extra)
+    cap *= 2;
+  f->toks = g_renew (NkTok, f->toks, cap);
+  f->toks_cap = (guint) cap;
 }
 
 void
@@ -339,128 +445,432 @@ nk_quote_add_tok (NkQuoteFinder *f,
                   gsize          start,
                   gsize          end)
 {
-  NkTok tok = { (guint32) start, (guint32) end, 0, -1, kind, 0, 0, 0, 0 };
-  g_array_append_val (f->toks, tok);
+  nk_reserve_toks (f, 1);
+  f->toks[f->n_toks++] = (NkTok) { (guint32) start, (guint32) end, 0, -1, kind, 0, 0, 0, 0 };
 }
 
-/* Tokens are written straight into the array, reserved once per range (a token takes at
- * least one byte), not appended one call at a time. */
+static guint8
+nk_punct_kind (const char *t,
+               gsize       i,
+               gsize       b,
+               guint      *w)
+{
+  guchar c = (guchar) t[i];
+  *w = 1;
+  switch (c)
+    {
+    case ',':
+      return TK_COMMA;
+    case ':':
+      return TK_COLON;
+    case ';':
+      return TK_SEMI;
+    case '"':
+      return TK_QMARK;
+    case '(': case ')': case '[': case ']':
+      return TK_PAREN;
+    case '-':
+      if (i + 1 >= b || t[i + 1] != '-')
+        return TK_PUNCT;
+      *w = 2;
+      return TK_DASH;
+    default:
+      break;
+    }
+  if (c < 0x80)
+    return TK_PUNCT;
+  guchar p = nk_punct3 (t, i, b);
+  if (p == NK_LDQUO || p == NK_RDQUO)
+    {
+      *w = 3;
+      return TK_QMARK;
+    }
+  if (p == NK_NDASH || p == NK_MDASH)
+    {
+      *w = 3;
+      return TK_DASH;
+    }
+  *w = (guint) (g_utf8_next_char (t + i) - (t + i));
+  return TK_PUNCT;
+}
+
+/* First raw quote whose closing mark ends after @off. */
+static guint
+nk_raw_closing_after (const NkQuoteFinder *f,
+                      guint32              off)
+{
+  const NkRawQuote *raws = (const NkRawQuote *) (gpointer) f->raws->data;
+  guint lo = 0, hi = f->raws->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (raws[mid].close_end <= off)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+/* Where a scan of the tokens of [.., b) stands in the entity and raw quote arrays. */
+typedef struct {
+  const NkQuoteEntity *ents;
+  guint                n_ents;
+  guint                e;        /* first entity ending after the last word's start */
+  guint32              e_start;  /* its start (G_MAXUINT32: none) */
+  const NkRawQuote    *raws;
+  guint                n_raws;
+  guint                r;        /* first raw quote closing after the last token's start */
+  guint32              r_start;  /* its interior's start (G_MAXUINT32: none) */
+} NkScanState;
+
+/* The entity the word [start, end) overlaps, or -1. Most words end before the next entity
+ * starts: one comparison. */
+static inline gint32
+nk_scan_entity (NkScanState *st,
+                guint32      start,
+                guint32      end)
+{
+  if (end <= st->e_start)
+    return -1;
+  guint k = st->e;
+  while (k < st->n_ents && st->ents[k].end <= start)
+    k++;
+  st->e = k;
+  st->e_start = k < st->n_ents ? st->ents[k].start : G_MAXUINT32;
+  gint32 ent = -1;
+  for (; k < st->n_ents && st->ents[k].start < end; k++)
+    ent = (gint32) k;
+  return ent;
+}
+
+/* Whether the token [start, end) lies inside a quotation's interior. */
+static inline guint8
+nk_scan_in_quote (NkScanState *st,
+                  guint32      start,
+                  guint32      end)
+{
+  if (start < st->r_start)
+    return 0;
+  guint r = st->r;
+  while (r < st->n_raws && st->raws[r].close_end <= start)
+    r++;
+  st->r = r;
+  st->r_start = r < st->n_raws ? st->raws[r].start : G_MAXUINT32;
+  return r < st->n_raws && start >= st->raws[r].start && end <= st->raws[r].end;
+}
+
+/* The end of the word whose first character ends at @i. */
+static inline gsize
+nk_scan_word_end (const char *t,
+                  gsize       i,
+                  gsize       b,
+                  gsize       start)
+{
+  gboolean dot = FALSE;
+
+  while (i < b && (nk_ch[(guchar) t[i]] & NK_CH_ALNUM))
+    i++;
+  if (i < b && !nk_is_space_byte ((guchar) t[i]))
+    i = nk_word_end (t, i, b, &dot);
+  /* A final period belongs to initials and dotted abbreviations (J., U.S., Mr.) */
+  if (i < b && t[i] == '.' && (i - start == 1 || dot
+                               || (i - start <= 3 && (nk_ch[(guchar) t[start]] & NK_CH_UPPER))))
+    i++;
+  return i;
+}
+
+/* The lexicon's packed table, copied into locals for the token loop (stores to tokens
+ * could otherwise alias its fields). */
+typedef struct {
+  const NkQuoteLexicon *lex;
+  const NkQuotePacked  *packed;
+  guint32               mask;
+  guint32               shift;
+} NkScanLex;
+
+static inline guint
+nk_scan_lookup (const NkScanLex *sl,
+                guint64          k0,
+                guint64          k1,
+                gsize            len)
+{
+  for (guint32 i = (guint32) (nk_quote_packed_hash (k0, k1, len) >> sl->shift);;
+       i = (i + 1) & sl->mask)
+    {
+      const NkQuotePacked *slot = &sl->packed[i];
+      if (slot->len == 0)
+        return 0;
+      if (slot->k0 == k0 && slot->k1 == k1 && slot->len == len)
+        return slot->flags;
+    }
+}
+
+/* The lexicon flags of the key [s, ke) of a word: eight text bytes loaded at once where
+ * the text goes on that far (@len), lower-cased together, bytes past the key masked off. */
+static inline guint
+nk_scan_key_lex (const NkScanLex *sl,
+                 const char      *t,
+                 gsize            len,
+                 gsize            s,
+                 gsize            ke)
+{
+  gsize kl = ke - s;
+
+  if (kl == 0)
+    return 0;
+  if (kl > NK_QUOTE_PACKED_MAX || s + (kl > 8 ? 16 : 8) > len)
+    return nk_quote_lexicon_lookup (sl->lex, t + s, kl);
+  guint64 k0, k1 = 0;
+  memcpy (&k0, t + s, 8);
+  k0 = GUINT64_FROM_LE (k0);
+  if (kl < 8)
+    k0 &= (G_GUINT64_CONSTANT (1) << (8 * kl)) - 1;
+  else if (kl > 8)
+    {
+      memcpy (&k1, t + s + 8, 8);
+      k1 = GUINT64_FROM_LE (k1);
+      if (kl < 16)
+        k1 &= (G_GUINT64_CONSTANT (1) << (8 * (kl - 8))) - 1;
+      k1 = nk_quote_lower8 (k1);
+    }
+  return nk_scan_lookup (sl, nk_quote_lower8 (k0), k1, kl);
+}
+
+#define NK_HIGH8 G_GUINT64_CONSTANT (0x8080808080808080)
+#define NK_ONES8 G_GUINT64_CONSTANT (0x0101010101010101)
+
+/* 0x80 in each of eight bytes that is an ASCII letter or digit; *letters: the same for
+ * letters only. */
+static inline guint64
+nk_swar_alnum (guint64  x,
+               guint64 *letters)
+{
+  guint64 c7 = x & ~NK_HIGH8;
+  guint64 y7 = c7 | (0x20 * NK_ONES8);                        /* letters folded to lower case */
+  guint64 letter = (y7 + 0x1F * NK_ONES8) & ~(y7 + 0x05 * NK_ONES8);  /* 'a' <= y <= 'z' */
+  guint64 digit = (c7 + 0x50 * NK_ONES8) & ~(c7 + 0x46 * NK_ONES8);   /* '0' <= c <= '9' */
+  *letters = letter & ~x & NK_HIGH8;
+  return (letter | digit) & ~x & NK_HIGH8;
+}
+
+/* Whether a word of ASCII letters and digits reaching @end stops there: nothing that could
+ * continue it (a joiner before a letter, a non-ASCII letter, ’) follows. */
+static inline gboolean
+nk_ascii_word_stops (const char *t,
+                     gsize       end,
+                     gsize       b)
+{
+  if (end >= b)
+    return TRUE;
+  guchar c = (guchar) t[end];
+  if (c >= 0x80)
+    return FALSE;
+  return !(nk_ch[c] & NK_CH_JOIN) || end + 1 >= b || nk_alnum_at (t, end + 1, b) == 0;
+}
+
+/* The common word, up to eight ASCII letters and digits, in one eight-byte load that
+ * also gives its lexicon key. Returns FALSE (nothing written) for any other word. */
+static inline gboolean
+nk_scan_short_word (const NkScanLex *sl,
+                    const char      *t,
+                    gsize            i,
+                    gsize            b,
+                    guint8           cls,
+                    NkTok           *tok,
+                    gsize           *run)
+{
+  guint64 x, letters;
+  memcpy (&x, t + i, 8);
+  x = GUINT64_FROM_LE (x);
+  guint64 stop = ~nk_swar_alnum (x, &letters) & NK_HIGH8;
+  gsize p = stop != 0 ? (gsize) __builtin_ctzll (stop) >> 3 : 8;
+  if (i + p >= b)
+    p = b - i;
+  else if (p == 8 || !nk_ascii_word_stops (t, i + p, b))
+    {
+      *run = p;  /* the word goes on: its first p bytes are known letters or digits */
+      return FALSE;
+    }
+  gsize end = i + p;
+  guint64 k0 = x | (letters >> 2);
+  if (p < 8)
+    k0 &= (G_GUINT64_CONSTANT (1) << (8 * p)) - 1;
+  guint lex = nk_scan_lookup (sl, k0, 0, p);
+  /* A final period belongs to initials and short abbreviations (J., Mr.) */
+  if (end < b && t[end] == '.' && (p == 1 || (p <= 3 && (cls & NK_CH_UPPER))))
+    end++;
+  *tok = (NkTok) { (guint32) i, (guint32) end, lex, -1, TK_WORD, 0,
+                   (cls & NK_CH_UPPER) != 0, 0, 0 };
+  return TRUE;
+}
+
+/* First pass: the tokens of [a, b) with their kind, lexicon flags, case and possessive
+ * mark, as a scan stopping at @b sees them. Returns how many were written to @out (room
+ * for b - a: a token takes at least one byte). */
+static guint
+nk_scan_tokens (const NkScanLex *sl,
+                const char      *t,
+                gsize            len,
+                gsize            a,
+                gsize            b,
+                NkTok           *out)
+{
+  NkTok *o = out;
+  gsize i = a;
+
+  while (i < b)
+    {
+      guchar c = (guchar) t[i];
+      guint8 cls = nk_ch[c];
+      guint n;
+      if (cls & NK_CH_SPACE)
+        {
+          i++;
+          continue;
+        }
+      if (cls & NK_CH_ALNUM)
+        {
+          gsize run = 1;
+          if (i + 8 <= len && nk_scan_short_word (sl, t, i, b, cls, o, &run))
+            {
+              i = o++->end;
+              if (i < b && t[i] == ' ')
+                i++;  /* the usual space after a word, without a turn of the loop */
+              continue;
+            }
+          n = (guint) run;
+        }
+      else if (c < 0x80)
+        n = 0;
+      else if (c == 0xC2 && i + 1 < b && (guchar) t[i + 1] == 0xA0)
+        {
+          i += 2;
+          continue;
+        }
+      else
+        n = nk_alnum_high_at (t, i, b);
+      if (n > 0)
+        {
+          gsize end = nk_scan_word_end (t, i + n, b, i);
+          guint8 poss;
+          guint lex = nk_scan_key_lex (sl, t, len, i, nk_tok_key_end (t, i, end, &poss));
+          gboolean cap = c < 0x80 ? (cls & NK_CH_UPPER) != 0 : nk_upper_at (t, i, b);
+          *o++ = (NkTok) { (guint32) i, (guint32) end, lex, -1, TK_WORD, 0, (guint8) cap, poss, 0 };
+          i = end;
+        }
+      else
+        {
+          guint w;
+          guint8 kind = nk_punct_kind (t, i, b, &w);
+          if (i + w > b)
+            w = (guint) (b - i);
+          *o++ = (NkTok) { (guint32) i, (guint32) (i + w), 0, -1, kind, 0, 0, 0, 0 };
+          i += w;
+        }
+    }
+  return (guint) (o - out);
+}
+
+/* Second pass: whether each token lies inside another quotation's interior, the entity a
+ * word overlaps, and no reporting cue inside a name or capitalised mid-sentence ("United
+ * States"). @after_word: the token before the first is a word. */
+static guint
+nk_annotate_tokens (NkScanState *state,
+                    NkTok       *tok,
+                    NkTok       *end,
+                    gboolean     after_word)
+{
+  /* a copy in locals: the byte stores to tokens could alias the state */
+  NkScanState st = *state;
+  guint heads = 0;
+
+  for (; tok < end; tok++)
+    {
+      /* pass 1 wrote in_quote 0 and ent -1: most tokens keep them, tested with one
+       * comparison each */
+      if (tok->start >= st.r_start)
+        tok->in_quote = nk_scan_in_quote (&st, tok->start, tok->end);
+      if (tok->kind != TK_WORD)
+        {
+          after_word = FALSE;
+          continue;
+        }
+      gint32 ent = tok->end > st.e_start ? nk_scan_entity (&st, tok->start, tok->end) : -1;
+      tok->ent = ent;
+      if (ent >= 0 || (tok->cap && after_word))
+        tok->lex &= ~(guint32) (NK_LEX_CUE | NK_LEX_PHRASE_HEAD);
+      heads += (tok->lex & NK_LEX_PHRASE_HEAD) != 0;
+      after_word = TRUE;
+    }
+  *state = st;
+  return heads;
+}
+
+/* Appends the tokens of [a, b), annotated, to the window (the token before this range's
+ * first is the window's last). Tokens are written straight into the buffer, reserved once
+ * per range, not appended one call at a time. */
 void
 nk_quote_tokenize (NkQuoteFinder *f,
                    gsize          a,
                    gsize          b)
 {
-  const char *t = f->in->text;
-  gsize i = a;
-  guint n;
-  guint used = f->toks->len;
-
-  g_array_set_size (f->toks, used + (guint) (b - a));
-  NkTok *out = &g_array_index (f->toks, NkTok, 0);
-
-  while (i < b)
+  if (a >= b)
+    return;
+  NkScanState st = {
+    f->in->entities, f->in->n_entities, f->scan_ent, 0,
+    (const NkRawQuote *) (gpointer) f->raws->data, f->raws->len, f->scan_raw, 0,
+  };
+  guint32 pos = f->scan_pos;
+  if (a < pos)
     {
-      if (nk_quote_is_space_at (t, i, b, &n))
-        {
-          i += n;
-          continue;
-        }
-      if ((n = nk_alnum_at (t, i, b)) > 0)
-        {
-          gsize e = nk_word_end (t, i, b);
-          /* A final period belongs to initials and dotted abbreviations (J., U.S., Mr.) */
-          if (e < b && t[e] == '.' && (e - i == 1 || memchr (t + i, '.', e - i) != NULL
-                                       || (e - i <= 3 && g_ascii_isupper (t[i]))))
-            e++;
-          NkTok *tok = &out[used++];
-          *tok = (NkTok) { (guint32) i, (guint32) e, 0, -1, TK_WORD, 0, 0, 0, 0 };
-          tok->lex = nk_tok_lookup (f, tok->start, tok->end, &tok->poss);
-          tok->cap = nk_quote_is_upper_at (t, i, b);
-          i = e;
-          continue;
-        }
-      guchar c = (guchar) t[i];
-      guchar p = nk_punct3 (t, i, b);
-      guint8 kind = TK_PUNCT;
-      guint w = 1;
-      if (c == ',')
-        kind = TK_COMMA;
-      else if (c == ':')
-        kind = TK_COLON;
-      else if (c == ';')
-        kind = TK_SEMI;
-      else if (c == '"')
-        kind = TK_QMARK;
-      else if (c == '(' || c == ')' || c == '[' || c == ']')
-        kind = TK_PAREN;
-      else if (p == NK_LDQUO || p == NK_RDQUO)
-        kind = TK_QMARK, w = 3;
-      else if (p == NK_NDASH || p == NK_MDASH)
-        kind = TK_DASH, w = 3;
-      else if (c == '-' && i + 1 < b && t[i + 1] == '-')
-        kind = TK_DASH, w = 2;
-      else if (c >= 0x80)
-        w = (guint) (g_utf8_next_char (t + i) - (t + i));
-      if (i + w > b)
-        w = (guint) (b - i);
-      out[used++] = (NkTok) { (guint32) i, (guint32) (i + w), 0, -1, kind, 0, 0, 0, 0 };
-      i += w;
+      st.e = nk_quote_entity_after (f->in, (guint32) a);
+      st.r = nk_raw_closing_after (f, (guint32) a);
+      pos = (guint32) a;
     }
-  g_array_set_size (f->toks, used);
+  st.e_start = st.e < st.n_ents ? st.ents[st.e].start : G_MAXUINT32;
+  st.r_start = st.r < st.n_raws ? st.raws[st.r].start : G_MAXUINT32;
+
+  const NkScanLex sl = { f->lex, f->lex->packed, f->lex->packed_mask, f->lex->packed_shift };
+  nk_reserve_toks (f, b - a);
+  guint first = f->n_toks;
+  guint used = first + nk_scan_tokens (&sl, f->in->text, f->in->len, a, b, f->toks + first);
+  if (!f->raws_sorted && used > first)
+    {
+      /* Raw quotes out of text order (overlapping paragraphs): search from the window's
+       * first token and go on through the window from there, whatever follows. */
+      if (first == 0 || (first == 1 && f->toks[0].kind == TK_SELF))
+        st.r = nk_raw_closing_after (f, f->toks[0].start);
+      else
+        st.r = f->scan_raw;
+      st.r_start = st.r < st.n_raws ? st.raws[st.r].start : G_MAXUINT32;
+    }
+  f->n_heads += nk_annotate_tokens (&st, f->toks + first, f->toks + used,
+                                    first > 0 && f->toks[first - 1].kind == TK_WORD);
+
+  /* st.e and st.r only moved past entities and quotes ending before a token's start: they
+   * are lower bounds for any later start from the last token's on */
+  if (used > first)
+    pos = MAX (pos, f->toks[used - 1].start);
+  f->n_toks = used;
+  f->scan_pos = pos;
+  f->scan_ent = st.e;
+  f->scan_raw = st.r;
 }
 
-/* Marks words inside other quotations and tags entities and lexicon phrases. */
+/* Tags lexicon phrases ("according to") in the window. */
 void
 nk_quote_annotate (NkQuoteFinder *f)
 {
-  const NkQuoteInput *in = f->in;
-  NkTok *toks = (NkTok *) (gpointer) f->toks->data;
-  guint n = f->toks->len;
-  const NkRawQuote *raws = (const NkRawQuote *) (gpointer) f->raws->data;
-  guint nr = f->raws->len;
+  NkTok *toks = f->toks;
+  guint n = f->n_toks;
+  const char *t = f->in->text;
 
-  if (n == 0)
-    return;
-  guint e = nk_quote_entity_after (in, toks[0].start);
-  guint r = 0;
-  {
-    guint lo = 0, hi = nr;
-    while (lo < hi)
-      {
-        guint mid = lo + (hi - lo) / 2;
-        if (raws[mid].close_end <= toks[0].start)
-          lo = mid + 1;
-        else
-          hi = mid;
-      }
-    r = lo;
-  }
-
-  for (guint i = 0; i < n; i++)
-    {
-      NkTok *tok = &toks[i];
-      if (tok->kind == TK_SELF)
-        continue;
-      while (r < nr && raws[r].close_end <= tok->start)
-        r++;
-      if (r < nr && tok->start >= raws[r].start && tok->end <= raws[r].end)
-        tok->in_quote = 1;
-      if (tok->kind != TK_WORD)
-        continue;
-      while (e < in->n_entities && in->entities[e].end <= tok->start)
-        e++;
-      for (guint k = e; k < in->n_entities && in->entities[k].start < tok->end; k++)
-        tok->ent = (gint32) k;
-      /* A cue word inside a name or capitalised mid-sentence is no cue ("United States") */
-      if (tok->ent >= 0 || (tok->cap && i > 0 && toks[i - 1].kind == TK_WORD))
-        tok->lex &= ~(guint32) (NK_LEX_CUE | NK_LEX_PHRASE_HEAD);
-    }
-
-  const char *t = in->text;
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0, heads = f->n_heads; i < n && heads > 0; i++)
     {
       if (!(toks[i].lex & NK_LEX_PHRASE_HEAD))
         continue;
+      heads--;
       char key[NK_QUOTE_MAX_WORD];
       gsize kl = 0;
       for (guint j = i; j < n && j < i + 4 && toks[j].kind == TK_WORD; j++)

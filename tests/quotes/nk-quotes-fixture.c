@@ -19,6 +19,8 @@ static const NkConfigKey nk_fixture_entity_keys[] = {
 static const NkConfigKey nk_fixture_config[] = {
   { "entities", NK_CONFIG_LIST, "[]", "names to tag", NK_CONFIG_FLAGS_NONE,
     NK_CONFIG_OBJECT, nk_fixture_entity_keys },
+  { "reverse", NK_CONFIG_BOOL, "false",
+    "write the mentions last to first (quotes must not rely on the layer's order)" },
   { NULL }
 };
 
@@ -40,18 +42,28 @@ typedef struct {
   JsonObject *item;
 } NkFixtureHit;
 
+typedef struct {
+  JsonArray *items;
+  gboolean   reverse;
+} NkFixture;
+
 static gpointer
 nk_fixture_create (const NkConfig *config,
                    gpointer        shared,
                    GError        **error)
 {
-  return json_array_ref (nk_config_get_list (config, "entities"));
+  NkFixture *self = g_new0 (NkFixture, 1);
+  self->items = json_array_ref (nk_config_get_list (config, "entities"));
+  self->reverse = nk_config_get_bool (config, "reverse");
+  return self;
 }
 
 static void
-nk_fixture_free (gpointer self)
+nk_fixture_free (gpointer data)
 {
-  json_array_unref (self);
+  NkFixture *self = data;
+  json_array_unref (self->items);
+  g_free (self);
 }
 
 static gint
@@ -73,11 +85,12 @@ nk_fixture_word_edge (const char *text,
 }
 
 static gboolean
-nk_fixture_process (gpointer     self,
+nk_fixture_process (gpointer     data,
                     NkDocument  *doc,
                     GError     **error)
 {
-  JsonArray *items = self;
+  NkFixture *self = data;
+  JsonArray *items = self->items;
   gsize len = 0;
   const char *text = nk_document_get_text (doc, &len);
   g_autoptr (GArray) hits = g_array_new (FALSE, FALSE, sizeof (NkFixtureHit));
@@ -99,20 +112,27 @@ nk_fixture_process (gpointer     self,
     }
   g_array_sort (hits, nk_fixture_hit_cmp);
 
-  NkLayer *layer = nk_document_add_layer (doc, &nk_fixture_info);
   guint32 last_end = 0;
+  guint kept = 0;
   for (guint i = 0; i < hits->len; i++)
     {
       NkFixtureHit *hit = &g_array_index (hits, NkFixtureHit, i);
       if (hit->start < last_end)
         continue;
+      g_array_index (hits, NkFixtureHit, kept++) = *hit;
+      last_end = hit->end;
+    }
+
+  NkLayer *layer = nk_document_add_layer (doc, &nk_fixture_info);
+  for (guint k = 0; k < kept; k++)
+    {
+      NkFixtureHit *hit = &g_array_index (hits, NkFixtureHit, self->reverse ? kept - 1 - k : k);
       guint s = nk_layer_add (layer, hit->start, hit->end);
       nk_layer_set_string (layer, s, 0, json_object_get_string_member_with_default (
                              hit->item, "label", "PERSON"), -1);
       if (json_object_has_member (hit->item, "canonical"))
         nk_layer_set_string (layer, s, 1, json_object_get_string_member (hit->item, "canonical"), -1);
       nk_layer_set_static_string (layer, s, 2, "fixture");
-      last_end = hit->end;
     }
   return TRUE;
 }
