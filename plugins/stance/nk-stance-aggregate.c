@@ -27,6 +27,51 @@ nk_stance_tally_add (NkStanceTally *tally, const char *label, double score)
   tally->score_sum += score;
 }
 
+/* The bytes JSON strings escape: control characters, '"' and '\\'. */
+static const guint8 nk_json_escaped[256] = {
+  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+  0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+};
+
+void
+nk_stance_append_json_string (GString *out, const char *str, gsize len)
+{
+  /* copied while checked: a byte to escape sends the string to the general path */
+  nk_buf_reserve (out, len + 2);
+  char *d = out->str + out->len;
+  *d++ = '"';
+  for (gsize i = 0; i < len; i++)
+    {
+      guchar c = (guchar) str[i];
+      if (G_UNLIKELY (nk_json_escaped[c]))
+        {
+          out->str[out->len] = '\0';
+          nk_json_append_string (out, str, (gssize) len);
+          return;
+        }
+      d[i] = (char) c;
+    }
+  d[len] = '"';
+  out->len += len + 2;
+  out->str[out->len] = '\0';
+}
+
+/* A count as nk_json_append_int writes it. */
+static void
+nk_append_count (GString *out, guint64 u)
+{
+  char buf[24];
+  char *p = buf + sizeof buf;
+  do
+    {
+      *--p = (char) ('0' + u % 10);
+      u /= 10;
+    }
+  while (u);
+  nk_buf_append (out, p, (gsize) (buf + sizeof buf - p));
+}
+
 static guint64
 nk_tally_total (const NkStanceTally *t)
 {
@@ -39,11 +84,11 @@ nk_tally_append_members (const NkStanceTally *t, GString *out)
 {
   guint64 total = nk_tally_total (t);
   NK_BUF_LIT (out, "\"favor\":");
-  nk_json_append_int (out, (gint64) t->n[1]);
+  nk_append_count (out, t->n[1]);
   NK_BUF_LIT (out, ",\"against\":");
-  nk_json_append_int (out, (gint64) t->n[2]);
+  nk_append_count (out, t->n[2]);
   NK_BUF_LIT (out, ",\"neutral\":");
-  nk_json_append_int (out, (gint64) t->n[0]);
+  nk_append_count (out, t->n[0]);
   NK_BUF_LIT (out, ",\"mean_score\":");
   if (total > 0)
     nk_json_append_double (out, round (t->score_sum / (double) total * 1e4) / 1e4);
@@ -205,6 +250,25 @@ nk_holder_tally (NkTargetAgg *t, const char *name)
   return &g_array_index (t->holders, NkHolderAgg, last).tally;
 }
 
+/* Counts one span into tally @t and its holder's. */
+static void
+nk_target_agg_add (NkTargetAgg *t, const char *holder, guint label, double score)
+{
+  NkStanceTally *h = nk_holder_tally (t, holder ? holder : NK_STANCE_NO_HOLDER);
+  t->all.n[label]++;
+  t->all.score_sum += score;
+  h->n[label]++;
+  h->score_sum += score;
+}
+
+void
+nk_stance_aggregate_add_declared (NkStanceAggregate *agg, guint target, const char *holder,
+                                  guint label, double score)
+{
+  g_return_if_fail (target < agg->n_active && label < 3);
+  nk_target_agg_add (g_ptr_array_index (agg->targets, target), holder, label, score);
+}
+
 void
 nk_stance_aggregate_add (NkStanceAggregate *agg, const char *target, const char *holder,
                          const char *label, double score)
@@ -263,7 +327,7 @@ nk_target_agg_append_json (NkStanceAggregate *agg, const NkTargetAgg *t, GString
       const NkHolderRow *row = &g_array_index (rows, NkHolderRow, i);
       if (i > 0)
         nk_buf_append_c (out, ',');
-      nk_json_append_string (out, row->name, -1);
+      nk_stance_append_json_string (out, row->name, strlen (row->name));
       nk_buf_append_c (out, ':');
       nk_stance_tally_append_json (row->tally, out);
     }
@@ -279,7 +343,7 @@ nk_stance_aggregate_append_json (NkStanceAggregate *agg, GString *out)
       const NkTargetAgg *t = g_ptr_array_index (agg->targets, i);
       if (i > 0)
         nk_buf_append_c (out, ',');
-      nk_json_append_string (out, t->target, -1);
+      nk_stance_append_json_string (out, t->target, strlen (t->target));
       nk_buf_append_c (out, ':');
       nk_target_agg_append_json (agg, t, out);
     }

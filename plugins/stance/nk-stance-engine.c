@@ -5,6 +5,13 @@
  * open-addressing hash of stems, so "negotiations", "negotiating" and "negotiated" all hit
  * the term "negotiation", and a token costs one probe and no allocation.
  *
+ * The tokenizer is the hot loop (every sentence is tokenized): a plain ASCII word is
+ * classified, lower-cased and hashed from one 16-byte (SSE2) or 8-byte (SWAR) load; keys
+ * of up to 16 bytes are compared inline; a per-scratch cache of the short words already
+ * seen gives their ids in one probe; a 3-byte prefix filter skips the vocabulary for most
+ * other words. Everything else (non-ASCII, inner ' or ., punctuation) takes the general
+ * path, which defines the result: the fast paths give the same tokens and ids.
+ *
  * SPDX-License-Identifier: MIT
  */
 #define G_LOG_DOMAIN "nk-stance"
@@ -13,6 +20,9 @@
 
 #include <math.h>
 #include <string.h>
+#if defined(__SSE2__) && defined(__x86_64__)
+#include <emmintrin.h>
+#endif
 
 G_DEFINE_QUARK (nk-stance-error-quark, nk_stance_error)
 
@@ -79,11 +89,43 @@ nk_stance_params_init (NkStanceParams *p)
 
 /* ---- model ------------------------------------------------------------------------- */
 
+/* A vocabulary key: its first 16 bytes inline (compared as two words, no call), the whole
+ * key in the model's string chunk for the rare longer ones. The table probes a parallel
+ * array of tag bytes first, so a word that is not in the vocabulary (most of them) costs
+ * one byte read. */
+#define NK_VOCAB_INLINE 16
+
+/* A bit per hash of a key's first three bytes: a word whose first three bytes are not
+ * set has no key for its exact form, nor for a stem (the stem keeps those bytes, or is
+ * two of them and a 'y'). */
+#define NK_PREFIX3_BITS (1u << 15)
+
+static inline guint
+nk_prefix3_bit (guint64 k0)
+{
+  return ((guint32) (k0 & 0xFFFFFF) * 0x9E3779B1u) >> (32 - 15);
+}
+
+static inline gboolean
+nk_prefix3_has (const guint8 *set, guint64 k0)
+{
+  guint b = nk_prefix3_bit (k0);
+  return (set[b >> 3] >> (b & 7)) & 1;
+}
+
+/* Whether a word starting with the bytes of @k0 (at least 3) may have a stem in the
+ * vocabulary. */
+static inline gboolean
+nk_prefix3_may_stem (const guint8 *set, guint64 k0)
+{
+  return nk_prefix3_has (set, k0) || nk_prefix3_has (set, (k0 & 0xFFFF) | ((guint64) 'y' << 16));
+}
+
 typedef struct {
-  const char *key;    /* in the model's string chunk */
+  guint64     k[2];   /* the key's first 16 bytes, zero padded (as nk_chunk reads them) */
+  const char *key;
   guint32     len;
-  guint32     hash;
-  gint32      word;   /* -1 = empty slot */
+  gint32      word;
 } NkVocabSlot;
 
 typedef struct {
@@ -101,17 +143,47 @@ typedef struct {
   gboolean  document_context;
 } NkTarget;
 
+/* The patterns listed under a word (their first word), and what filters them. */
+typedef struct {
+  guint64 second_words;   /* the nk_word_bit of the second words of the longer ones */
+  gint32  first;          /* the first pattern, -1 for none; NkPattern.next goes on */
+  gboolean has_single;    /* a one-word pattern is among them */
+} NkPatternList;
+
 struct _NkStanceModel {
   NkStanceParams params;
+  guint          stamp;     /* changes with every word added: see NkWordCache */
   GStringChunk  *strings;
+  guint8        *tags;      /* per slot: 0 empty, else a byte of the key's hash (bit 0 set) */
   NkVocabSlot   *slots;
   guint          n_slots;   /* power of two */
   guint          n_words;
-  GArray        *first_pattern;  /* gint32 per word */
-  GArray        *starts;         /* guint8 per word: NK_STARTS_* of the patterns it begins */
+  GArray        *lists;          /* NkPatternList per word */
+  GArray        *info;           /* guint8 per word: NK_INFO_* */
+  guint8         prefix3[NK_PREFIX3_BITS / 8];   /* the first 3 bytes of every key */
   GArray        *patterns;       /* NkPattern */
   GPtrArray     *targets;        /* NkTarget * */
 };
+
+/* What the tokenizer and the speaker rules need to know of a vocabulary word. */
+enum {
+  NK_INFO_STARTS_TERM = 1 << 0,     /* the word's stem may begin a target term */
+  NK_INFO_STARTS_REPORT = 1 << 1,   /* ... or a reporting verb */
+  NK_INFO_HEAD = 1 << 2,            /* some pattern is listed under the word */
+  NK_INFO_NON_NAME = 1 << 3,        /* capitalised, still not a name ("The", "But") */
+  NK_INFO_TITLE = 1 << 4,           /* a title dropped from a name ("Mr", "Secretary") */
+  NK_INFO_PRONOUN = 1 << 5,         /* he, she, they */
+  NK_INFO_OF = 1 << 6,              /* "of", inside a title */
+};
+
+static void nk_vocab_add_flags (NkStanceModel *m, const char *const *list, guint8 flag);
+
+/* A one-bit filter of word ids (a word's bit; 0 for an unknown word). */
+static inline guint64
+nk_word_bit (gint32 word)
+{
+  return word >= 0 ? G_GUINT64_CONSTANT (1) << (word & 63) : 0;
+}
 
 static void
 nk_target_free (gpointer p)
@@ -119,6 +191,31 @@ nk_target_free (gpointer p)
   NkTarget *t = p;
   g_free (t->id);
   g_free (t);
+}
+
+static const char *const nk_non_names[] = {
+  "the", "a", "an", "but", "and", "or", "it", "this", "that", "these", "those", "there",
+  "he", "she", "they", "we", "i", "you", "in", "on", "at", "as", "if", "so", "then", "when",
+  "while", "after", "before", "since", "later", NULL,
+};
+
+static const char *const nk_titles[] = {
+  "mr", "ms", "mrs", "dr", "sen", "rep", "gen", "president", "secretary", "minister",
+  "prime", "foreign", "chairman", "leader", "vice", "special", "representative", "adviser",
+  "advisor", "director", "professor", "prof", "ambassador", "deputy", "spokesman",
+  "spokeswoman", "senator", "general", "state", "defense", "envoy", "chief", "supreme",
+  "national", "security", "of", NULL,
+};
+
+static const char *const nk_pronouns[] = { "he", "she", "they", NULL };
+static const char *const nk_name_inner[] = { "of", NULL };
+
+/* Stamps tell a scratch's word cache which vocabulary its ids came from. */
+static guint
+nk_model_new_stamp (void)
+{
+  static gint next_stamp = 1;
+  return (guint) g_atomic_int_add (&next_stamp, 1);
 }
 
 NkStanceModel *
@@ -130,14 +227,19 @@ nk_stance_model_new (const NkStanceParams *params)
   else
     nk_stance_params_init (&m->params);
   m->strings = g_string_chunk_new (4096);
+  m->stamp = nk_model_new_stamp ();
   m->n_slots = 1024;
+  m->tags = g_new0 (guint8, m->n_slots);
   m->slots = g_new (NkVocabSlot, m->n_slots);
-  for (guint i = 0; i < m->n_slots; i++)
-    m->slots[i].word = -1;
-  m->first_pattern = g_array_new (FALSE, FALSE, sizeof (gint32));
-  m->starts = g_array_new (FALSE, TRUE, sizeof (guint8));
+  m->lists = g_array_new (FALSE, FALSE, sizeof (NkPatternList));
+  m->info = g_array_new (FALSE, TRUE, sizeof (guint8));
   m->patterns = g_array_new (FALSE, FALSE, sizeof (NkPattern));
   m->targets = g_ptr_array_new_with_free_func (nk_target_free);
+  /* the speaker rules' word lists, as flags of their (exact, lower-cased) forms */
+  nk_vocab_add_flags (m, nk_non_names, NK_INFO_NON_NAME);
+  nk_vocab_add_flags (m, nk_titles, NK_INFO_TITLE);
+  nk_vocab_add_flags (m, nk_pronouns, NK_INFO_PRONOUN);
+  nk_vocab_add_flags (m, nk_name_inner, NK_INFO_OF);
   return m;
 }
 
@@ -147,9 +249,10 @@ nk_stance_model_free (NkStanceModel *m)
   if (m == NULL)
     return;
   g_string_chunk_free (m->strings);
+  g_free (m->tags);
   g_free (m->slots);
-  g_array_unref (m->first_pattern);
-  g_array_unref (m->starts);
+  g_array_unref (m->lists);
+  g_array_unref (m->info);
   g_array_unref (m->patterns);
   g_ptr_array_unref (m->targets);
   g_free (m);
@@ -188,86 +291,215 @@ nk_stance_model_get_params (const NkStanceModel *m)
   return &m->params;
 }
 
-#define NK_FNV_BASIS 2166136261u   /* FNV-1a */
-#define NK_FNV_STEP(h, c) (((h) ^ (guint8) (c)) * 16777619u)
+/* Keys are hashed 8 bytes at a time (little-endian words, the last one zero padded): one
+ * multiply per word, so the tokenizer hashes a word while it lower-cases it. Keys hold no
+ * NUL byte, so the words alone tell keys apart. */
+#define NK_HASH_SEED G_GUINT64_CONSTANT (0x243F6A8885A308D3)
+#define NK_HASH_MUL  G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)
 
-static guint32
-nk_hash_bytes (const char *s, gsize len)
+static inline guint64
+nk_hash_step (guint64 h, guint64 chunk)
 {
-  guint32 h = NK_FNV_BASIS;
-  for (gsize i = 0; i < len; i++)
-    h = NK_FNV_STEP (h, s[i]);
-  return h;
+  return (h ^ chunk) * NK_HASH_MUL;
 }
 
-static gint32
-nk_vocab_lookup_hashed (const NkStanceModel *m, guint32 h, const char *s, gsize len)
+static inline guint64
+nk_load64 (const char *p)
 {
-  guint mask = m->n_slots - 1;
-  for (guint i = h & mask;; i = (i + 1) & mask)
+  guint64 v;
+  memcpy (&v, p, sizeof v);
+  return GUINT64_FROM_LE (v);
+}
+
+/* The low @n bytes of a word (n <= 8), by a mask table (no variable shift). */
+static const guint64 nk_low_masks[9] = {
+  0, 0xFF, 0xFFFF, 0xFFFFFF, G_GUINT64_CONSTANT (0xFFFFFFFF), G_GUINT64_CONSTANT (0xFFFFFFFFFF),
+  G_GUINT64_CONSTANT (0xFFFFFFFFFFFF), G_GUINT64_CONSTANT (0xFFFFFFFFFFFFFF),
+  G_GUINT64_CONSTANT (0xFFFFFFFFFFFFFFFF),
+};
+
+static inline guint64
+nk_low_bytes (guint64 v, gsize n)
+{
+  return v & nk_low_masks[MIN (n, 8)];
+}
+
+/* Word @i of a key of @len bytes in @buf, which must be readable to the next multiple of 8
+ * past @len (the word buffers are NK_STANCE_MAX_WORD + 8 bytes). */
+static inline guint64
+nk_chunk (const char *buf, gsize len, gsize i)
+{
+  return nk_low_bytes (nk_load64 (buf + 8 * i), len - 8 * i);
+}
+
+static inline guint
+nk_slot_of (guint64 h)
+{
+  return (guint) (h >> 32);
+}
+
+static inline guint8
+nk_tag_of (guint64 h)
+{
+  return (guint8) (h >> 56) | 1;
+}
+
+/* What a lookup reads of the model, copied into locals: the tokenizer's stores (bytes
+ * among them) then cannot make the compiler reload it from the model for every word. */
+/* A scratch's cache of the ids of the short words it has seen, direct-mapped by the word's
+ * hash: news text repeats its words, and one probe here replaces the prefix filter, the
+ * vocabulary probe and the stem rules. A key of 0 is an empty entry (a word is never all
+ * NUL bytes). */
+#define NK_WORD_CACHE_SIZE 4096
+
+typedef struct {
+  guint64 k[2];   /* the lower-cased word, as nk_vocab_find's k0, k1 */
+  gint32  exact;
+  gint32  stem;
+} NkWordCacheEntry;
+
+typedef struct {
+  const guint8      *tags;
+  const NkVocabSlot *slots;
+  guint              mask;
+  const guint8      *prefix3;
+  NkWordCacheEntry  *cache;   /* NULL: none (only the tokenizer has one) */
+} NkVocabView;
+
+static inline NkVocabView
+nk_vocab_view (const NkStanceModel *m)
+{
+  return (NkVocabView) { m->tags, m->slots, m->n_slots - 1, m->prefix3, NULL };
+}
+
+static inline gint32
+nk_vocab_find (const NkVocabView *v, guint64 h, const char *buf, gsize len, guint64 k0,
+               guint64 k1)
+{
+  guint mask = v->mask;
+  guint8 tag = nk_tag_of (h);
+  for (guint i = nk_slot_of (h) & mask;; i = (i + 1) & mask)
     {
-      const NkVocabSlot *slot = &m->slots[i];
-      if (slot->word < 0)
+      guint8 t = v->tags[i];
+      if (t == 0)
         return -1;
-      if (slot->hash == h && slot->len == len && memcmp (slot->key, s, len) == 0)
+      if (t != tag)
+        continue;
+      const NkVocabSlot *slot = &v->slots[i];
+      if (slot->k[0] == k0 && slot->k[1] == k1 && slot->len == len
+          && (len <= NK_VOCAB_INLINE
+              || memcmp (slot->key + NK_VOCAB_INLINE, buf + NK_VOCAB_INLINE,
+                         len - NK_VOCAB_INLINE) == 0))
         return slot->word;
     }
 }
 
-static gint32
-nk_vocab_lookup (const NkStanceModel *m, const char *s, gsize len)
+/* Looks up buf[0, len) (padded as nk_chunk needs). */
+static inline gint32
+nk_vocab_lookup (const NkVocabView *v, const char *buf, gsize len)
 {
-  return nk_vocab_lookup_hashed (m, nk_hash_bytes (s, len), s, len);
+  if (len <= NK_VOCAB_INLINE)
+    {
+      /* the usual stem: one or two words, no loop */
+      guint64 k0 = nk_chunk (buf, len, 0), h = nk_hash_step (NK_HASH_SEED, k0), k1 = 0;
+      if (len > 8)
+        {
+          k1 = nk_chunk (buf, len, 1);
+          h = nk_hash_step (h, k1);
+        }
+      return nk_vocab_find (v, h, buf, len, k0, k1);
+    }
+  guint64 h = NK_HASH_SEED, k0 = 0, k1 = 0;
+  for (gsize i = 0; 8 * i < len; i++)
+    {
+      guint64 c = nk_chunk (buf, len, i);
+      h = nk_hash_step (h, c);
+      if (i == 0)
+        k0 = c;
+      else if (i == 1)
+        k1 = c;
+    }
+  return nk_vocab_find (v, h, buf, len, k0, k1);
+}
+
+static guint64
+nk_vocab_hash (const char *buf, gsize len)
+{
+  guint64 h = NK_HASH_SEED;
+  for (gsize i = 0; 8 * i < len; i++)
+    h = nk_hash_step (h, nk_chunk (buf, len, i));
+  return h;
 }
 
 static void
-nk_vocab_insert_slot (NkVocabSlot *slots, guint n_slots, const NkVocabSlot *entry)
+nk_vocab_insert_slot (NkStanceModel *m, const NkVocabSlot *entry)
 {
-  guint mask = n_slots - 1;
-  guint i = entry->hash & mask;
-  while (slots[i].word >= 0)
+  guint mask = m->n_slots - 1;
+  char buf[NK_STANCE_MAX_WORD + 8] = { 0 };
+  memcpy (buf, entry->key, entry->len);
+  guint64 h = nk_vocab_hash (buf, entry->len);
+  guint i = nk_slot_of (h) & mask;
+  while (m->tags[i] != 0)
     i = (i + 1) & mask;
-  slots[i] = *entry;
+  m->tags[i] = nk_tag_of (h);
+  m->slots[i] = *entry;
 }
 
 static void
 nk_vocab_grow (NkStanceModel *m)
 {
-  guint n = m->n_slots * 2;
-  NkVocabSlot *slots = g_new (NkVocabSlot, n);
-  for (guint i = 0; i < n; i++)
-    slots[i].word = -1;
-  for (guint i = 0; i < m->n_slots; i++)
-    if (m->slots[i].word >= 0)
-      nk_vocab_insert_slot (slots, n, &m->slots[i]);
-  g_free (m->slots);
-  m->slots = slots;
-  m->n_slots = n;
+  guint n_old = m->n_slots;
+  guint8 *tags = m->tags;
+  NkVocabSlot *slots = m->slots;
+  m->n_slots = n_old * 2;
+  m->tags = g_new0 (guint8, m->n_slots);
+  m->slots = g_new (NkVocabSlot, m->n_slots);
+  for (guint i = 0; i < n_old; i++)
+    if (tags[i] != 0)
+      nk_vocab_insert_slot (m, &slots[i]);
+  g_free (tags);
+  g_free (slots);
 }
 
+/* The id of word s[0, len), len < NK_STANCE_MAX_WORD, added if new. */
 static gint32
 nk_vocab_intern (NkStanceModel *m, const char *s, gsize len)
 {
-  gint32 word = nk_vocab_lookup (m, s, len);
+  char buf[NK_STANCE_MAX_WORD + 8] = { 0 };
+  g_assert (len < NK_STANCE_MAX_WORD);
+  memcpy (buf, s, len);
+  NkVocabView view = nk_vocab_view (m);
+  gint32 word = nk_vocab_lookup (&view, buf, len);
   if (word >= 0)
     return word;
-  if ((m->n_words + 1) * 2 > m->n_slots)
-    nk_vocab_grow (m);
+  if ((m->n_words + 1) * 4 > m->n_slots)
+    nk_vocab_grow (m);   /* at most a quarter full: short probes */
   NkVocabSlot entry = {
-    g_string_chunk_insert_len (m->strings, s, len), (guint32) len,
-    nk_hash_bytes (s, len), (gint32) m->n_words++,
+    { nk_chunk (buf, len, 0), len > 8 ? nk_chunk (buf, len, 1) : 0 },
+    g_string_chunk_insert_len (m->strings, s, len), (guint32) len, (gint32) m->n_words++,
   };
-  nk_vocab_insert_slot (m->slots, m->n_slots, &entry);
-  gint32 none = -1;
-  g_array_append_val (m->first_pattern, none);
-  g_array_set_size (m->starts, m->n_words);
+  nk_vocab_insert_slot (m, &entry);
+  m->stamp = nk_model_new_stamp ();   /* ids cached for this word (-1) are stale */
+  if (len >= 3)
+    {
+      guint b = nk_prefix3_bit (entry.k[0]);
+      m->prefix3[b >> 3] |= (guint8) (1u << (b & 7));
+    }
+  NkPatternList none = { 0, -1, FALSE };
+  g_array_append_val (m->lists, none);
+  g_array_set_size (m->info, m->n_words);
   return entry.word;
 }
 
-enum {
-  NK_STARTS_TERM = 1 << 0,     /* the word may begin a target term */
-  NK_STARTS_REPORT = 1 << 1,   /* ... or a reporting verb */
-};
+static void
+nk_vocab_add_flags (NkStanceModel *m, const char *const *list, guint8 flag)
+{
+  for (guint i = 0; list[i] != NULL; i++)
+    {
+      gint32 word = nk_vocab_intern (m, list[i], strlen (list[i]));   /* may grow m->info */
+      g_array_index (m->info, guint8, word) |= flag;
+    }
+}
 
 /* ---- tokens and stems ------------------------------------------------------------- */
 
@@ -290,6 +522,7 @@ typedef struct {
   gint32  stem;   /* vocabulary id of its stem, -1 if unknown */
   guint8  type;
   guint8  flags;
+  guint8  info;   /* NK_INFO_* of the exact form, 0 if unknown */
 } NkToken;
 
 static gboolean
@@ -307,45 +540,43 @@ nk_has_vowel (const char *s, gsize len)
   return FALSE;
 }
 
-static gboolean
-nk_ends_with (const char *s, gsize len, const char *suffix)
-{
-  gsize n = strlen (suffix);
-  return len >= n && memcmp (s + len - n, suffix, n) == 0;
-}
+/* Whether s[0, len) ends with the string literal @lit (a fixed-size compare, no call). */
+#define NK_ENDS_WITH(s, len, lit) \
+  ((len) >= sizeof (lit) - 1 \
+   && memcmp ((s) + (len) - (sizeof (lit) - 1), (lit), sizeof (lit) - 1) == 0)
 
 /* The light stem, in place; returns the new length. Both the lexicon and the text go
  * through it, so it only has to be consistent, not linguistically exact. */
 static gsize
 nk_stem (char *s, gsize len)
 {
-  if (nk_ends_with (s, len, "'s") && len > 3)
+  if (NK_ENDS_WITH (s, len, "'s") && len > 3)
     len -= 2;
   else if (len > 2 && s[len - 1] == '\'')
     len--;
 
-  if (len > 4 && nk_ends_with (s, len, "ies"))
+  if (len > 4 && NK_ENDS_WITH (s, len, "ies"))
     {
       len -= 2;
       s[len - 1] = 'y';
     }
-  else if (len > 4 && nk_ends_with (s, len, "sses"))
+  else if (len > 4 && NK_ENDS_WITH (s, len, "sses"))
     len -= 2;
-  else if (len > 4 && (nk_ends_with (s, len, "ches") || nk_ends_with (s, len, "shes")
-                       || nk_ends_with (s, len, "xes") || nk_ends_with (s, len, "zes")))
+  else if (len > 4 && (NK_ENDS_WITH (s, len, "ches") || NK_ENDS_WITH (s, len, "shes")
+                       || NK_ENDS_WITH (s, len, "xes") || NK_ENDS_WITH (s, len, "zes")))
     len -= 2;
   else if (len > 3 && s[len - 1] == 's' && s[len - 2] != 's' && s[len - 2] != 'u'
            && s[len - 2] != 'i')
     len--;
 
-  if (len > 4 && nk_ends_with (s, len, "ied"))
+  if (len > 4 && NK_ENDS_WITH (s, len, "ied"))
     {
       len -= 2;
       s[len - 1] = 'y';
     }
-  else if (len > 4 && nk_ends_with (s, len, "ed") && nk_has_vowel (s, len - 2))
+  else if (len > 4 && NK_ENDS_WITH (s, len, "ed") && nk_has_vowel (s, len - 2))
     len -= 2;
-  else if (len > 5 && nk_ends_with (s, len, "ing") && nk_has_vowel (s, len - 3))
+  else if (len > 5 && NK_ENDS_WITH (s, len, "ing") && nk_has_vowel (s, len - 3))
     len -= 3;
 
   while (len > 3 && s[len - 1] == 'e')
@@ -417,7 +648,7 @@ nk_ascii_punct_type (char c)
 /* Copies the word [p, q) lower-cased into buf (U+2019 as '; "doesn't", "won't" as "not");
  * returns its length, 0 if it does not fit. */
 static gsize
-nk_normalize (const char *p, const char *q, char buf[NK_STANCE_MAX_WORD])
+nk_normalize (const char *p, const char *q, char buf[NK_STANCE_MAX_WORD + 8])
 {
   gsize n = 0;
   if (q - p >= NK_STANCE_MAX_WORD)
@@ -436,7 +667,7 @@ nk_normalize (const char *p, const char *q, char buf[NK_STANCE_MAX_WORD])
           p += a > 0 ? a : 1;
         }
     }
-  if (n > 3 && nk_ends_with (buf, n, "n't"))
+  if (n > 3 && NK_ENDS_WITH (buf, n, "n't"))
     {
       memcpy (buf, "not", 3);   /* a negation, whatever the verb */
       n = 3;
@@ -449,14 +680,15 @@ static void
 nk_word_ids (const NkStanceModel *m, const char *p, const char *q, gint32 *exact,
              gint32 *stem)
 {
-  char buf[NK_STANCE_MAX_WORD];
+  char buf[NK_STANCE_MAX_WORD + 8] = { 0 };
   gsize n = nk_normalize (p, q, buf);
   *exact = *stem = -1;
   if (n == 0)
     return;
-  *exact = nk_vocab_lookup (m, buf, n);
+  NkVocabView v = nk_vocab_view (m);
+  *exact = nk_vocab_lookup (&v, buf, n);
   gsize k = nk_stem (buf, n);
-  *stem = k == n ? *exact : nk_vocab_lookup (m, buf, k);
+  *stem = k == n ? *exact : nk_vocab_lookup (&v, buf, k);
 }
 
 /* End of the word starting at p: letters/digits, with inner apostrophes and inner dots
@@ -560,7 +792,7 @@ nk_phrase_token (const char *p, const char *q, NkTokType type, gpointer data)
       b->overflow = TRUE;
       return;
     }
-  char buf[NK_STANCE_MAX_WORD];
+  char buf[NK_STANCE_MAX_WORD + 8];
   gsize n = nk_normalize (p, q, buf);
   if (!b->exact)
     n = nk_stem (buf, n);
@@ -607,10 +839,18 @@ nk_stance_model_add_phrase (NkStanceModel *m,
   NkPattern pat = { { 0 }, (guint8) b.n, (guint8) exact, (guint8) kind, (gint16) target,
                     (float) weight, -1 };
   memcpy (pat.words, b.words, sizeof b.words);
-  gint32 *first = &g_array_index (m->first_pattern, gint32, b.words[0]);
-  if (kind == NK_STANCE_KIND_TERM || kind == NK_STANCE_KIND_REPORT)
-    g_array_index (m->starts, guint8, b.words[0]) |=
-      kind == NK_STANCE_KIND_TERM ? NK_STARTS_TERM : NK_STARTS_REPORT;
+  NkPatternList *list = &g_array_index (m->lists, NkPatternList, b.words[0]);
+  gint32 *first = &list->first;
+  if (b.n == 1)
+    list->has_single = TRUE;
+  else
+    list->second_words |= nk_word_bit (b.words[1]);
+  guint8 *info = &g_array_index (m->info, guint8, b.words[0]);
+  *info |= NK_INFO_HEAD;
+  if (kind == NK_STANCE_KIND_TERM)
+    *info |= NK_INFO_STARTS_TERM;
+  else if (kind == NK_STANCE_KIND_REPORT)
+    *info |= NK_INFO_STARTS_REPORT;
   pat.next = *first;
   *first = (gint32) m->patterns->len;
   g_array_append_val (m->patterns, pat);
@@ -738,34 +978,68 @@ typedef struct {
   float   weight;
 } NkHit;
 
+/* The tokens [start, end) a concessive marker opens, up to a comma or clause edge. */
+typedef struct {
+  guint32 start;
+  guint32 end;
+} NkConcession;
+
+/* A target's bit in NkStanceScratch.named: targets past 63 share the last bit. */
+static inline guint64
+nk_target_bit (guint target)
+{
+  return G_GUINT64_CONSTANT (1) << MIN (target, 63);
+}
+
+/* Per-sentence buffers: plain arrays with a capacity, reused by every sentence. */
 struct _NkStanceScratch {
-  GArray *tokens;     /* NkToken */
-  GArray *hits;       /* NkHit */
-  GArray *tok_weight; /* double per token: contrast/concessive weighting */
-  GArray *tok_clause; /* guint per token: clause number */
-  GArray *results;    /* NkStanceResult */
-  GArray *evidence;   /* NkStanceEvidence */
-  GArray *negated_by; /* gint per hit: the negator hit flipping a cue, -1 */
-  GArray *in_target;  /* gboolean per clause */
-  GArray *neg_used;   /* guint8 per hit: NK_NEG_* flags of a negator */
-  GArray *mentioned;  /* gboolean per target: named earlier in this document */
+  NkToken          *tokens;
+  guint             n_tokens, cap_tokens;
+  guint32          *heads;       /* tokens some pattern is listed under, in order */
+  guint             n_heads, cap_heads;
+  NkHit            *hits;
+  guint             n_hits, cap_hits;
+  guint32          *bounds;      /* the boundary tokens (; : ( ) dashes), in order */
+  guint             n_bounds, cap_bounds;
+  NkConcession     *concessions; /* the clauses although/despite open */
+  guint             n_concessions, cap_concessions;
+  gint              last_contrast;   /* the token of the last but/however, -1 */
+  guint64           named;           /* nk_target_bit of the targets with a term hit */
+  NkWordCacheEntry *word_cache;      /* NK_WORD_CACHE_SIZE entries, made on first use */
+  guint             word_cache_stamp;   /* the model stamp its ids are from */
+  gint             *negated_by;  /* per hit: the negator hit flipping a cue, -1 */
+  guint8           *neg_used;    /* per hit: NK_NEG_* flags of a negator */
+  guint             cap_per_hit;
+  gboolean         *in_target;   /* per clause */
+  guint             cap_clauses;
+  NkStanceResult   *results;
+  guint             n_results, cap_results;
+  NkStanceEvidence *evidence;
+  guint             n_evidence, cap_evidence;
+  gboolean         *mentioned;   /* per target: named earlier in this document */
+  guint             n_mentioned, cap_mentioned;   /* 0: no target in document context */
 };
+
+/* @data grown to hold at least @need elements of @size bytes, at least doubling. */
+static gpointer
+nk_grow (gpointer data, guint *cap, gsize need, gsize size)
+{
+  gsize n = MAX (need, (gsize) *cap * 2);
+  n = MAX (n, 16);
+  *cap = (guint) n;
+  return g_realloc_n (data, n, size);
+}
+
+#define NK_RESERVE(arr, cap, need) \
+  G_STMT_START { \
+    if (G_UNLIKELY ((gsize) (need) > (cap))) \
+      (arr) = nk_grow ((arr), &(cap), (need), sizeof *(arr)); \
+  } G_STMT_END
 
 NkStanceScratch *
 nk_stance_scratch_new (void)
 {
-  NkStanceScratch *s = g_new0 (NkStanceScratch, 1);
-  s->tokens = g_array_sized_new (FALSE, FALSE, sizeof (NkToken), 128);
-  s->hits = g_array_sized_new (FALSE, FALSE, sizeof (NkHit), 32);
-  s->tok_weight = g_array_sized_new (FALSE, FALSE, sizeof (double), 128);
-  s->tok_clause = g_array_sized_new (FALSE, FALSE, sizeof (guint), 128);
-  s->results = g_array_sized_new (FALSE, FALSE, sizeof (NkStanceResult), 8);
-  s->evidence = g_array_sized_new (FALSE, FALSE, sizeof (NkStanceEvidence), 32);
-  s->negated_by = g_array_sized_new (FALSE, FALSE, sizeof (gint), 32);
-  s->in_target = g_array_sized_new (FALSE, FALSE, sizeof (gboolean), 16);
-  s->neg_used = g_array_sized_new (FALSE, FALSE, sizeof (guint8), 32);
-  s->mentioned = g_array_sized_new (TRUE, TRUE, sizeof (gboolean), 8);
-  return s;
+  return g_new0 (NkStanceScratch, 1);
 }
 
 void
@@ -773,96 +1047,61 @@ nk_stance_scratch_free (NkStanceScratch *s)
 {
   if (s == NULL)
     return;
-  g_array_unref (s->tokens);
-  g_array_unref (s->hits);
-  g_array_unref (s->tok_weight);
-  g_array_unref (s->tok_clause);
-  g_array_unref (s->results);
-  g_array_unref (s->evidence);
-  g_array_unref (s->negated_by);
-  g_array_unref (s->in_target);
-  g_array_unref (s->neg_used);
-  g_array_unref (s->mentioned);
+  g_free (s->tokens);
+  g_free (s->heads);
+  g_free (s->hits);
+  g_free (s->bounds);
+  g_free (s->concessions);
+  g_free (s->word_cache);
+  g_free (s->negated_by);
+  g_free (s->neg_used);
+  g_free (s->in_target);
+  g_free (s->results);
+  g_free (s->evidence);
+  g_free (s->mentioned);
   g_free (s);
 }
 
 void
 nk_stance_scratch_begin_document (NkStanceScratch *s)
 {
-  g_array_set_size (s->mentioned, 0);
+  s->n_mentioned = 0;
 }
 
 static gboolean
 nk_mentioned_before (const NkStanceScratch *s, guint target)
 {
-  return target < s->mentioned->len && g_array_index (s->mentioned, gboolean, target);
+  return target < s->n_mentioned && s->mentioned[target];
 }
 
 static void
 nk_set_mentioned (NkStanceScratch *s, guint target)
 {
-  if (target >= s->mentioned->len)
-    g_array_set_size (s->mentioned, target + 1);   /* zero-terminated and cleared */
-  g_array_index (s->mentioned, gboolean, target) = TRUE;
+  if (target >= s->n_mentioned)
+    {
+      NK_RESERVE (s->mentioned, s->cap_mentioned, target + 1);
+      memset (s->mentioned + s->n_mentioned, 0,
+              (target + 1 - s->n_mentioned) * sizeof *s->mentioned);
+      s->n_mentioned = target + 1;
+    }
+  s->mentioned[target] = TRUE;
 }
 
 const NkStanceResult *
 nk_stance_scratch_get_results (const NkStanceScratch *s, guint *n)
 {
-  *n = s->results->len;
-  return (const NkStanceResult *) s->results->data;
+  *n = s->n_results;
+  return s->results;
 }
 
 const NkStanceEvidence *
 nk_stance_scratch_get_evidence (const NkStanceScratch *s, guint *n)
 {
-  *n = s->evidence->len;
-  return (const NkStanceEvidence *) s->evidence->data;
+  *n = s->n_evidence;
+  return s->evidence;
 }
 
-typedef struct {
-  const NkStanceModel *model;
-  NkStanceScratch     *scratch;
-  const char          *text;
-  guint8               starts;   /* NK_STARTS_* of the words seen */
-  guint                n_tokens;
-} NkTokenizeCtx;
-
-static NkToken *
-nk_push_token (NkTokenizeCtx *c, const char *p, const char *q, NkTokType type)
-{
-  GArray *tokens = c->scratch->tokens;
-  if (c->n_tokens == tokens->len)
-    g_array_set_size (tokens, tokens->len * 2 + 64);   /* room; the count is c->n_tokens */
-  NkToken *tok = &g_array_index (tokens, NkToken, c->n_tokens++);
-  *tok = (NkToken) { (guint32) (p - c->text), (guint32) (q - c->text), -1, -1, (guint8) type, 0 };
-  return tok;
-}
-
-/* After the word's ids are set: what patterns it may start, and its capital. */
-static void
-nk_finish_word (NkTokenizeCtx *c, NkToken *tok, const char *p)
-{
-  if (tok->stem >= 0)
-    c->starts |= g_array_index (c->model->starts, guint8, tok->stem);
-  if ((guchar) *p < 0x80 ? g_ascii_isupper (*p) : g_unichar_isupper (g_utf8_get_char (p)))
-    tok->flags |= NK_TOK_CAP;
-}
-
-static void
-nk_text_token (const char *p, const char *q, NkTokType type, gpointer data)
-{
-  NkTokenizeCtx *c = data;
-  NkToken *tok = nk_push_token (c, p, q, type);
-  if (type == NK_TOK_WORD)
-    {
-      nk_word_ids (c->model, p, q, &tok->exact, &tok->stem);
-      nk_finish_word (c, tok, p);
-    }
-}
-
-/* ASCII letters and digits lower-cased, 0 for every other byte (0x80 and up left zero):
- * the word loop's only table, a constant so that its stores cannot alias it. */
+/* ASCII letters and digits lower-cased, 0 for every other byte (0x80 and up left zero). */
 static const guchar nk_word_lower[256] = {
     0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
     0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
@@ -874,51 +1113,385 @@ static const guchar nk_word_lower[256] = {
   112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122,   0,   0,   0,   0,   0,
 };
 
-/* The common word in one pass: ASCII letters and digits up to an ASCII byte that does not
- * continue it (nk_word_end's inner ' and . do), lower-cased and hashed on the way — the
- * same ids as nk_word_ids. Returns the word's end, or NULL for the general path. */
-static const char *
-nk_text_ascii_word (NkTokenizeCtx *c, const char *p, const char *end)
+#define NK_ONES G_GUINT64_CONSTANT (0x0101010101010101)
+#define NK_HIGH G_GUINT64_CONSTANT (0x8080808080808080)
+
+static inline guint
+nk_ctz64 (guint64 v)
 {
-  char buf[NK_STANCE_MAX_WORD];
-  guint32 h = NK_FNV_BASIS;
-  /* at most NK_STANCE_MAX_WORD - 1 bytes: a longer word is rejected below, as
-   * nk_normalize rejects it, so the loop needs no length test of its own */
-  const char *limit = end - p > NK_STANCE_MAX_WORD - 1 ? p + NK_STANCE_MAX_WORD - 1 : end;
-  const char *q = p;
-  char *b = buf;
-  guchar ch;
-  for (; q < limit && (ch = nk_word_lower[(guchar) *q]) != 0; q++)
+#if defined(__GNUC__)
+  return (guint) __builtin_ctzll (v);
+#else
+  guint n = 0;
+  for (; !(v & 1); v >>= 1)
+    n++;
+  return n;
+#endif
+}
+
+/* The @n < 8 bytes at p as a little-endian word, zero padded (the end of a sentence). */
+static inline guint64
+nk_load_tail (const char *p, gsize n)
+{
+  guint64 v = 0;
+  memcpy (&v, p, n);
+  return GUINT64_FROM_LE (v);
+}
+
+static inline void
+nk_store64 (char *p, guint64 v)
+{
+  v = GUINT64_TO_LE (v);
+  memcpy (p, &v, sizeof v);
+}
+
+/* 0x80 in each byte of @v that is an ASCII letter or digit, and in *letters those that
+ * are letters. Bytes are tested as ranges by adding to 7-bit values (no carry between
+ * bytes); bytes of 0x80 and up are neither. */
+static inline guint64
+nk_swar_alnum (guint64 v, guint64 *letters)
+{
+  guint64 ascii = ~v & NK_HIGH;
+  guint64 x = v & ~NK_HIGH;
+  guint64 f = x | (0x20 * NK_ONES);   /* letters folded to lower case */
+  guint64 let = (f + (0x80 - 'a') * NK_ONES) & ~(f + (0x7F - 'z') * NK_ONES);
+  guint64 dig = (x + (0x80 - '0') * NK_ONES) & ~(x + (0x7F - '9') * NK_ONES);
+  *letters = let & ascii;
+  return (let | dig) & ascii;
+}
+
+/* Whether the general path must take the word ending at q: a non-ASCII byte, or an inner
+ * ' or . that nk_word_end keeps ("U.S", "don't"). */
+static inline gboolean
+nk_word_continues (const char *q, const char *end)
+{
+  if (q >= end)
+    return FALSE;
+  guchar c = (guchar) *q;
+  return c >= 0x80 || ((c == '\'' || c == '.') && q + 1 < end && g_ascii_isalpha (q[1]));
+}
+
+/* The stem id of the lower-cased word buf[0, n) whose exact id is @exact. */
+static inline gint32
+nk_stem_id (const NkVocabView *v, char *buf, gsize n, gint32 exact)
+{
+  if (!nk_stem_may_change (buf, n))
+    return exact;
+  gsize stem_len = nk_stem (buf, n);
+  return stem_len == n ? exact : nk_vocab_lookup (v, buf, stem_len);
+}
+
+/* A word of 8 ASCII letters and digits or more, 8 bytes at a time (see nk_ascii_word). */
+typedef struct {
+  gint32 exact;
+  gint32 stem;
+} NkWordIds;
+
+static const char *
+nk_long_ascii_word (const NkStanceModel *m, const char *p, const char *end, NkWordIds *ids)
+{
+  gint32 *exact = &ids->exact, *stem = &ids->stem;
+  char buf[NK_STANCE_MAX_WORD + 8];
+  guint64 h = NK_HASH_SEED, k[2] = { 0, 0 };
+  gsize n = 0;
+  for (;;)
     {
-      *b++ = (char) ch;
-      h = NK_FNV_STEP (h, ch);
+      gsize avail = (gsize) (end - p) - n;
+      guint64 v = avail >= 8 ? nk_load64 (p + n) : nk_load_tail (p + n, avail);
+      guint64 letters, stop = ~nk_swar_alnum (v, &letters) & NK_HIGH;
+      gsize len = stop != 0 ? nk_ctz64 (stop) >> 3 : 8;
+      if (len == 0)
+        break;
+      guint64 lower = nk_low_bytes (v | (letters >> 2), len);
+      nk_store64 (buf + n, lower);
+      h = nk_hash_step (h, lower);
+      if (n < NK_VOCAB_INLINE)
+        k[n >> 3] = lower;
+      n += len;
+      if (len < 8)
+        break;
+      if (n >= NK_STANCE_MAX_WORD)
+        return NULL;   /* too long: nk_normalize rejects it on the general path */
     }
-  if (q < end && (nk_word_lower[(guchar) *q] != 0 || (guchar) *q >= 0x80
-                  || ((*q == '\'' || *q == '.') && q + 1 < end && g_ascii_isalpha (q[1]))))
-    return NULL;   /* too long, or not plain ASCII: the general path */
-  gsize n = (gsize) (b - buf);
-  NkToken *tok = nk_push_token (c, p, q, NK_TOK_WORD);
-  tok->exact = nk_vocab_lookup_hashed (c->model, h, buf, n);
-  gsize k = nk_stem_may_change (buf, n) ? nk_stem (buf, n) : n;
-  tok->stem = k == n ? tok->exact : nk_vocab_lookup (c->model, buf, k);
-  nk_finish_word (c, tok, p);
+  const char *q = p + n;
+  if (nk_word_continues (q, end))
+    return NULL;
+  *exact = *stem = -1;   /* neither the word nor its stem is a key */
+  NkVocabView v = nk_vocab_view (m);
+  if (nk_prefix3_may_stem (v.prefix3, k[0]))
+    {
+      *exact = nk_vocab_find (&v, h, buf, n, k[0], k[1]);
+      *stem = nk_stem_id (&v, buf, n, *exact);
+    }
   return q;
 }
 
-static void
-nk_tokenize_text (NkTokenizeCtx *c, gsize start, gsize end_off)
+/* The ids of a lower-cased word of n < 16 bytes, whose first and second 8 bytes (zero
+ * padded) are k0 and k1. */
+G_ALWAYS_INLINE static inline void
+nk_short_word_ids (const NkVocabView *v, const char *p, gsize n, guint64 k0, guint64 k1,
+                   gint32 *exact, gint32 *stem)
 {
-  const char *p = c->text + start, *end = c->text + end_off;
+  guint64 h = nk_hash_step (NK_HASH_SEED, k0);
+  if (n > 8)
+    h = nk_hash_step (h, k1);
+  NkWordCacheEntry *e = &v->cache[(h >> 40) & (NK_WORD_CACHE_SIZE - 1)];
+  if (e->k[0] == k0 && e->k[1] == k1)
+    {
+      *exact = e->exact;
+      *stem = e->stem;
+      return;
+    }
+  e->k[0] = k0;
+  e->k[1] = k1;
+  *exact = -1;
+  if (n < 3 || nk_prefix3_has (v->prefix3, k0))
+    *exact = nk_vocab_find (v, h, NULL, n, k0, k1);
+  e->exact = e->stem = *stem = *exact;
+  if (n <= 3)
+    return;
+  /* nk_stem_may_change on the text: | 0x20 lower-cases a letter and keeps a digit */
+  guchar last = (guchar) p[n - 1] | 0x20, before = (guchar) p[n - 2] | 0x20;
+  if ((last == 's' || last == 'd' || last == 'g' || last == 'e' || last == before)
+      && nk_prefix3_may_stem (v->prefix3, k0))
+    {
+      char buf[NK_STANCE_MAX_WORD + 8];
+      nk_store64 (buf, k0);
+      nk_store64 (buf + 8, k1);
+      e->stem = *stem = nk_stem_id (v, buf, n, *exact);
+    }
+}
+
+/* nk_long_ascii_word with the ids copied out of a local of its own, so that the hot path's
+ * ids never have their address taken (they stay in registers). */
+static inline const char *
+nk_ascii_word_long (const NkStanceModel *m, const char *p, const char *end, gint32 *exact,
+                    gint32 *stem)
+{
+  NkWordIds ids = { -1, -1 };
+  const char *q = nk_long_ascii_word (m, p, end, &ids);
+  *exact = ids.exact;
+  *stem = ids.stem;
+  return q;
+}
+
+#if defined(__SSE2__) && defined(__x86_64__)
+/* 0xFF in each byte of @v that is an ASCII letter, and in *alnum those that are letters or
+ * digits. Each range is moved by an add to start at -128, so one signed compare tests it;
+ * bytes of 0x80 and up land outside both ranges. */
+G_ALWAYS_INLINE static inline __m128i
+nk_sse_letters (__m128i v, __m128i *alnum)
+{
+  __m128i f = _mm_or_si128 (v, _mm_set1_epi8 (0x20));   /* letters folded to lower case */
+  __m128i let = _mm_cmpgt_epi8 (_mm_set1_epi8 (-128 + 26),
+                                _mm_add_epi8 (f, _mm_set1_epi8 ((char) (0x80 - 'a'))));
+  __m128i dig = _mm_cmpgt_epi8 (_mm_set1_epi8 (-128 + 10),
+                                _mm_add_epi8 (v, _mm_set1_epi8 ((char) (0x80 - '0'))));
+  *alnum = _mm_or_si128 (let, dig);
+  return let;
+}
+#endif
+
+/* The common word: ASCII letters and digits up to an ASCII byte that does not continue it
+ * (nk_word_end's inner ' and . do), lower-cased and hashed 8 bytes at a time — the same
+ * ids as nk_word_ids. With 16 bytes left in the sentence, a word under 16 bytes (nearly
+ * all) is one 16-byte load and a few vector steps; else one 8-byte load for a word under
+ * 8 bytes. Returns the word's end, or NULL for the general path. */
+G_ALWAYS_INLINE static inline const char *
+nk_ascii_word (const NkStanceModel *m, const NkVocabView *view, const char *p,
+               const char *end, gint32 *exact, gint32 *stem)
+{
+  gsize avail = (gsize) (end - p);
+  guint64 k0, k1 = 0;
+  gsize n;
+#if defined(__SSE2__) && defined(__x86_64__)
+  if (G_LIKELY (avail >= 16))
+    {
+      __m128i v = _mm_loadu_si128 ((const __m128i *) (const void *) p), alnum;
+      __m128i let = nk_sse_letters (v, &alnum);
+      guint run = ~(guint) _mm_movemask_epi8 (alnum);
+      n = nk_ctz64 (run);   /* run has bit 16 and up set */
+      if (G_UNLIKELY (n == 16))
+        return nk_ascii_word_long (m, p, end, exact, stem);
+      guchar next = (guchar) p[n];
+      if (G_UNLIKELY ((next >= 0x80 || next == '\'' || next == '.')
+                      && nk_word_continues (p + n, end)))
+        return NULL;
+      __m128i low = _mm_or_si128 (v, _mm_and_si128 (let, _mm_set1_epi8 (0x20)));
+      k0 = (guint64) _mm_cvtsi128_si64 (low);
+      if (n < 8)
+        k0 = nk_low_bytes (k0, n);
+      else
+        k1 = nk_low_bytes ((guint64) _mm_cvtsi128_si64 (_mm_unpackhi_epi64 (low, low)), n - 8);
+      nk_short_word_ids (view, p, n, k0, k1, exact, stem);
+      return p + n;
+    }
+#endif
+  guint64 v = avail >= 8 ? nk_load64 (p) : nk_load_tail (p, avail);
+  guint64 letters, stop = ~nk_swar_alnum (v, &letters) & NK_HIGH;
+  if (stop == 0)
+    return nk_ascii_word_long (m, p, end, exact, stem);
+  n = nk_ctz64 (stop) >> 3;
+  if (nk_word_continues (p + n, end))
+    return NULL;
+  k0 = (v | (letters >> 2)) & (((stop & (0 - stop)) >> 7) - 1);
+  nk_short_word_ids (view, p, n, k0, 0, exact, stem);
+  return p + n;
+}
+
+#define NK_TOK_NONE 0xFF   /* nk_general_token: spaces and hyphens make no token */
+
+/* The token at p on the general path (any byte): its type (NK_TOK_NONE for none) and, for
+ * a word, its ids and capital — as nk_tokenize_one. Returns the token's end, where the
+ * next one may start. */
+typedef struct {
+  gint32 exact;
+  gint32 stem;
+  guint8 type;
+  guint8 flags;
+} NkGeneralToken;
+
+static const char *
+nk_general_token (const NkStanceModel *m, const char *p, const char *end, NkGeneralToken *g)
+{
+  guint8 *type = &g->type, *flags = &g->flags;
+  gint32 *exact = &g->exact, *stem = &g->stem;
+  guchar c = *p;
+  NkTokType t = NK_TOK_OTHER;
+  gboolean is_word = nk_is_word_byte (c);
+  gsize l = 1;
+  *exact = *stem = -1;
+  *flags = 0;
+  if (c >= 0x80)
+    l = nk_classify_utf8 (p, end, &t, &is_word);
+  else if (!is_word)
+    t = nk_ascii_punct_type (c);
+  if (is_word)
+    {
+      const char *q = nk_word_end (p, end);
+      *type = NK_TOK_WORD;
+      nk_word_ids (m, p, q, exact, stem);
+      if (c < 0x80 ? g_ascii_isupper (c) : g_unichar_isupper (g_utf8_get_char (p)))
+        *flags = NK_TOK_CAP;
+      return q;
+    }
+  *type = !g_ascii_isspace (c) && c != '-' ? (guint8) t : NK_TOK_NONE;
+  return p + l;
+}
+
+/* The scratch's word cache, emptied when its ids are not the model's. */
+static NkWordCacheEntry *
+nk_word_cache (NkStanceScratch *s, const NkStanceModel *m)
+{
+  if (s->word_cache == NULL)
+    s->word_cache = g_new0 (NkWordCacheEntry, NK_WORD_CACHE_SIZE);
+  else if (s->word_cache_stamp != m->stamp)
+    memset (s->word_cache, 0, NK_WORD_CACHE_SIZE * sizeof *s->word_cache);
+  s->word_cache_stamp = m->stamp;
+  return s->word_cache;
+}
+
+static G_NO_INLINE NkToken *
+nk_grow_tokens (NkStanceScratch *s, guint n)
+{
+  s->tokens = nk_grow (s->tokens, &s->cap_tokens, (gsize) n + 1, sizeof *s->tokens);
+  return s->tokens;
+}
+
+static G_NO_INLINE void
+nk_push_bound (NkStanceScratch *s, guint tok)
+{
+  NK_RESERVE (s->bounds, s->cap_bounds, s->n_bounds + 1);
+  s->bounds[s->n_bounds++] = tok;
+}
+
+static inline void
+nk_push_head (NkStanceScratch *s, guint tok)
+{
+  NK_RESERVE (s->heads, s->cap_heads, s->n_heads + 1);
+  s->heads[s->n_heads++] = tok;
+}
+
+/* Tokenizes text[start, end_off) into s->tokens; notes the heads (tokens some pattern is
+ * listed under, by exact form or stem) and the boundary tokens. Returns the NK_INFO_* of
+ * the stems seen. The counts stay in locals (registers) in the loop. */
+static G_NO_INLINE guint
+nk_tokenize_text (const NkStanceModel *m, NkStanceScratch *s, const char *text, gsize start,
+                  gsize end_off)
+{
+  const guint8 *info = (const guint8 *) m->info->data;
+  NkVocabView view = nk_vocab_view (m);
+  view.cache = nk_word_cache (s, m);
+  const char *p = text + start, *end = text + end_off;
+  NkToken *t = s->tokens, *t_end = s->tokens + s->cap_tokens;   /* next token, capacity */
+  guint starts = 0;
+  s->n_heads = s->n_bounds = 0;
   while (p < end)
     {
-      if (*p == ' ')
+      guchar ch = (guchar) *p;
+      if (ch == ' ')
         {
           p++;   /* the most common byte: no token */
           continue;
         }
-      const char *q = g_ascii_isalnum (*p) ? nk_text_ascii_word (c, p, end) : NULL;
-      p = q != NULL ? q : nk_tokenize_one (p, end, nk_text_token, c);
+      gint32 exact = -1, stem = -1;
+      guint8 type = NK_TOK_WORD, flags = (guchar) (ch - 'A') < 26 ? NK_TOK_CAP : 0;
+      const char *q = nk_word_lower[ch] != 0 ? nk_ascii_word (m, &view, p, end, &exact, &stem)
+                                             : NULL;
+      if (q == NULL && ch < 0x80 && nk_word_lower[ch] == 0)
+        {
+          /* ASCII punctuation (or a control byte): as nk_general_token, without the call */
+          q = p + 1;
+          if (g_ascii_isspace (ch) || ch == '-')
+            {
+              p = q;
+              continue;
+            }
+          type = (guint8) nk_ascii_punct_type ((char) ch);
+          flags = 0;
+          if (type == NK_TOK_BOUNDARY)
+            nk_push_bound (s, (guint) (t - s->tokens));
+        }
+      else if (q == NULL)
+        {
+          NkGeneralToken g;
+          q = nk_general_token (m, p, end, &g);
+          exact = g.exact;
+          stem = g.stem;
+          type = g.type;
+          flags = g.flags;
+          if (type == NK_TOK_NONE)
+            {
+              p = q;
+              continue;
+            }
+          if (type == NK_TOK_BOUNDARY)
+            nk_push_bound (s, (guint) (t - s->tokens));
+        }
+      if (G_UNLIKELY (t == t_end))
+        {
+          guint n = (guint) (t - s->tokens);
+          t = nk_grow_tokens (s, n) + n;
+          t_end = s->tokens + s->cap_tokens;
+        }
+      guint8 fe = 0;
+      if ((exact & stem) >= 0)   /* either is known (both -1: the common case) */
+        {
+          guint8 fs = stem >= 0 ? info[stem] : 0;
+          fe = exact >= 0 ? info[exact] : 0;
+          if ((fe | fs) & NK_INFO_HEAD)
+            {
+              /* a stem that may start a term or report starts some pattern: a head */
+              starts |= fs;
+              nk_push_head (s, (guint) (t - s->tokens));
+            }
+        }
+      *t++ = (NkToken) { (guint32) (p - text), (guint32) (q - text), exact, stem, type, flags,
+                         fe };
+      p = q + (q < end && *q == ' ');   /* the space after a word, without a turn */
     }
+  s->n_tokens = (guint) (t - s->tokens);
+  return starts;
 }
 
 /* The number of tokens the pattern spans from token @i, 0 if it does not match there.
@@ -940,20 +1513,44 @@ nk_pattern_matches (const NkPattern *pat, const NkToken *toks, guint n_toks, gui
   return j - i;
 }
 
+static void
+nk_push_hit (NkStanceScratch *s, guint tok, guint len, const NkPattern *pat)
+{
+  NK_RESERVE (s->hits, s->cap_hits, s->n_hits + 1);
+  s->hits[s->n_hits++] = (NkHit) { tok, (guint16) len, pat->kind, pat->target, pat->weight };
+  if (pat->kind == NK_STANCE_KIND_TERM)
+    s->named |= nk_target_bit ((guint) pat->target);
+}
+
 /* Matches the patterns listed under vocabulary word @head at token @i: annotations
  * (mentions, reporting verbs, target cues) are added at once; the longest general
  * cue/function pattern is kept in *best. */
-static void
-nk_match_under (const NkStanceModel *m, NkStanceScratch *s, gint32 head, guint i,
-                gboolean blocked, const NkPattern **best, guint *best_len)
+G_ALWAYS_INLINE static inline void
+nk_match_under (const NkPattern *pats, const NkPatternList *lists, NkStanceScratch *s,
+                gint32 head, guint i, guint next, gboolean blocked, const NkPattern **best,
+                guint *best_len)
 {
-  const NkToken *toks = (const NkToken *) s->tokens->data;
-  const NkPattern *pats = (const NkPattern *) m->patterns->data;
+  const NkToken *t = &s->tokens[i], *u = next < s->n_tokens ? &s->tokens[next] : NULL;
   if (head < 0)
     return;
-  for (gint32 p = g_array_index (m->first_pattern, gint32, head); p >= 0; p = pats[p].next)
+  const NkPatternList *list = &lists[head];
+  /* most heads ("in") start only longer patterns, none of them with the next word */
+  if (!list->has_single
+      && (u == NULL || u->type != NK_TOK_WORD
+          || !(list->second_words & (nk_word_bit (u->exact) | nk_word_bit (u->stem)))))
+    return;
+  for (gint32 p = list->first; p >= 0; p = pats[p].next)
     {
-      guint len = nk_pattern_matches (&pats[p], toks, s->tokens->len, i);
+      const NkPattern *pat = &pats[p];
+      /* the first two words tested here (token @next is the second word's place); only a
+       * pattern they match is walked in full */
+      if ((pat->exact ? t->exact : t->stem) != pat->words[0])
+        continue;
+      if (pat->n_words > 1
+          && (u == NULL || u->type != NK_TOK_WORD
+              || (pat->exact ? u->exact : u->stem) != pat->words[1]))
+        continue;
+      guint len = pat->n_words == 1 ? 1 : nk_pattern_matches (pat, s->tokens, s->n_tokens, i);
       if (len == 0)
         continue;
       if (pats[p].kind == NK_STANCE_KIND_TERM || pats[p].kind == NK_STANCE_KIND_REPORT
@@ -962,8 +1559,7 @@ nk_match_under (const NkStanceModel *m, NkStanceScratch *s, gint32 head, guint i
           /* Mentions and reporting verbs never compete with cues ("warned" is both a
            * report and an against cue); a target's own cues compete only when that
            * target is scored (nk_overridden). */
-          NkHit h = { i, (guint16) len, pats[p].kind, pats[p].target, pats[p].weight };
-          g_array_append_val (s->hits, h);
+          nk_push_hit (s, i, len, &pats[p]);
         }
       else if (!blocked && len > *best_len)
         {
@@ -974,90 +1570,93 @@ nk_match_under (const NkStanceModel *m, NkStanceScratch *s, gint32 head, guint i
 }
 
 /* Finds every term, reporting verb and target cue and, longest first, the general
- * cue/function patterns. Patterns start under the first word's exact form or its stem. */
+ * cue/function patterns. Patterns start under the first word's exact form or its stem;
+ * only the tokens the tokenizer listed as heads can start one. */
 static void
 nk_find_hits (const NkStanceModel *m, NkStanceScratch *s)
 {
-  const NkToken *toks = (const NkToken *) s->tokens->data;
+  const NkToken *toks = s->tokens;
+  const NkPattern *pats = (const NkPattern *) m->patterns->data;
+  const NkPatternList *lists = (const NkPatternList *) m->lists->data;
   guint blocked_until = 0;
-  g_array_set_size (s->hits, 0);
-  for (guint i = 0; i < s->tokens->len; i++)
+  s->n_hits = 0;
+  s->named = 0;
+  for (guint j = 0; j < s->n_heads; j++)
     {
+      guint i = s->heads[j];
       const NkPattern *best = NULL;
       guint best_len = 0;
-      if (toks[i].exact < 0 && toks[i].stem < 0)
-        continue;   /* most words: not in the vocabulary, so no pattern starts here */
       gboolean blocked = i < blocked_until;
-      nk_match_under (m, s, toks[i].exact, i, blocked, &best, &best_len);
+      guint next = i + 1;   /* where a second word is looked for: minor punctuation skipped */
+      while (next < s->n_tokens && toks[next].type == NK_TOK_OTHER)
+        next++;
+      nk_match_under (pats, lists, s, toks[i].exact, i, next, blocked, &best, &best_len);
       if (toks[i].stem != toks[i].exact)
-        nk_match_under (m, s, toks[i].stem, i, blocked, &best, &best_len);
+        nk_match_under (pats, lists, s, toks[i].stem, i, next, blocked, &best, &best_len);
       if (best != NULL)
         {
-          NkHit h = { i, (guint16) best_len, best->kind, best->target, best->weight };
-          g_array_append_val (s->hits, h);
+          nk_push_hit (s, i, best_len, best);
           blocked_until = i + best_len;
         }
     }
 }
 
-static void
-nk_scale_tokens (NkStanceScratch *s, guint from, guint to, double factor)
-{
-  double *w = (double *) s->tok_weight->data;
-  for (guint i = from; i < to && i < s->tok_weight->len; i++)
-    w[i] *= factor;
-}
-
 /* Contrast: the clause after the last but/however counts more, the part before it less.
  * Concessive: the clause an although/despite opens (to the next comma or edge) counts less.
- * Clause numbers change at contrast markers, concessive edges and ; : ( ) dashes. */
+ * Clause numbers change at contrast markers, concessive edges and ; : ( ) dashes. Only
+ * the markers are noted here; nk_clause_of () and nk_weight_of () derive a token's clause
+ * and weight from them, so no per-token array is filled. */
 static void
-nk_weight_clauses (const NkStanceParams *prm, NkStanceScratch *s, gboolean *contrast)
+nk_weight_clauses (NkStanceScratch *s, gboolean *contrast)
 {
-  const NkToken *toks = (const NkToken *) s->tokens->data;
-  guint n = s->tokens->len;
-  const NkHit *hits = (const NkHit *) s->hits->data;
-  g_array_set_size (s->tok_weight, n);
-  g_array_set_size (s->tok_clause, n);
-  for (guint i = 0; i < n; i++)
-    g_array_index (s->tok_weight, double, i) = 1.0;
-  guint *clause = (guint *) s->tok_clause->data;
-  memset (clause, 0, n * sizeof (guint));
-  gint last_contrast = -1;
-  *contrast = FALSE;
-  for (guint h = 0; h < s->hits->len; h++)
+  const NkToken *toks = s->tokens;
+  guint n = s->n_tokens;
+  const NkHit *hits = s->hits;
+  s->last_contrast = -1;
+  s->n_concessions = 0;
+  for (guint h = 0; h < s->n_hits; h++)
     {
       if (hits[h].kind == NK_STANCE_KIND_CONTRAST)
-        last_contrast = (gint) hits[h].tok;
+        s->last_contrast = (gint) hits[h].tok;
       else if (hits[h].kind == NK_STANCE_KIND_CONCESSIVE)
         {
           guint e = hits[h].tok + hits[h].n_tok;
           while (e < n && toks[e].type != NK_TOK_COMMA && toks[e].type != NK_TOK_BOUNDARY)
             e++;
-          nk_scale_tokens (s, 0, hits[h].tok, prm->concessive_main);
-          nk_scale_tokens (s, hits[h].tok, e, prm->concessive_weight);
-          nk_scale_tokens (s, e, n, prm->concessive_main);
-          for (guint i = e; i < n; i++)
-            clause[i]++;
-          for (guint i = hits[h].tok; i < n; i++)
-            clause[i]++;
+          NK_RESERVE (s->concessions, s->cap_concessions, s->n_concessions + 1);
+          s->concessions[s->n_concessions++] = (NkConcession) { hits[h].tok, e };
         }
     }
-  if (last_contrast >= 0)
-    {
-      *contrast = TRUE;
-      nk_scale_tokens (s, 0, last_contrast, prm->contrast_before);
-      nk_scale_tokens (s, last_contrast, n, prm->contrast_after);
-      for (guint i = last_contrast; i < n; i++)
-        clause[i]++;
-    }
-  guint extra = 0;
-  for (guint i = 0; i < n; i++)
-    {
-      if (toks[i].type == NK_TOK_BOUNDARY)
-        extra++;
-      clause[i] += extra;
-    }
+  *contrast = s->last_contrast >= 0;
+}
+
+/* The clause number of token @i: one more at every boundary token up to it (itself
+ * included), at each concession's start and end, and at the last contrast marker. */
+static guint
+nk_clause_of (const NkStanceScratch *s, guint i)
+{
+  guint clause = 0;
+  for (guint k = 0; k < s->n_bounds && s->bounds[k] <= i; k++)
+    clause++;
+  for (guint k = 0; k < s->n_concessions; k++)
+    clause += (i >= s->concessions[k].end) + (i >= s->concessions[k].start);
+  if (s->last_contrast >= 0 && i >= (guint) s->last_contrast)
+    clause++;
+  return clause;
+}
+
+/* The contrast/concessive weight of token @i: the factors in the order the rules apply
+ * them (each concession, then the contrast), so the product is always the same double. */
+static double
+nk_weight_of (const NkStanceParams *prm, const NkStanceScratch *s, guint i)
+{
+  double w = 1.0;
+  for (guint k = 0; k < s->n_concessions; k++)
+    w *= i >= s->concessions[k].start && i < s->concessions[k].end ? prm->concessive_weight
+                                                                   : prm->concessive_main;
+  if (s->last_contrast >= 0)
+    w *= i < (guint) s->last_contrast ? prm->contrast_before : prm->contrast_after;
+  return w;
 }
 
 static gboolean
@@ -1078,11 +1677,10 @@ nk_is_cue (NkStanceKind kind)
 static gboolean
 nk_in_negation_scope (const NkStanceParams *prm, const NkStanceScratch *s, guint n, guint h)
 {
-  const NkHit *hits = (const NkHit *) s->hits->data;
-  const guint *clause = (const guint *) s->tok_clause->data;
-  const NkToken *toks = (const NkToken *) s->tokens->data;
+  const NkHit *hits = s->hits;
+  const NkToken *toks = s->tokens;
   guint n_end = hits[n].tok + hits[n].n_tok;
-  if (n_end > hits[h].tok || clause[hits[n].tok] != clause[hits[h].tok])
+  if (n_end > hits[h].tok || nk_clause_of (s, hits[n].tok) != nk_clause_of (s, hits[h].tok))
     return FALSE;
   guint words = 0;
   for (guint i = n_end; i < hits[h].tok; i++)
@@ -1097,11 +1695,16 @@ nk_in_negation_scope (const NkStanceParams *prm, const NkStanceScratch *s, guint
 static void
 nk_find_negations (const NkStanceParams *prm, NkStanceScratch *s)
 {
-  const NkHit *hits = (const NkHit *) s->hits->data;
-  g_array_set_size (s->negated_by, s->hits->len);
-  gint *neg = (gint *) s->negated_by->data;
+  const NkHit *hits = s->hits;
+  if (s->n_hits > s->cap_per_hit)
+    {
+      s->negated_by = nk_grow (s->negated_by, &s->cap_per_hit, s->n_hits,
+                               sizeof *s->negated_by);
+      s->neg_used = g_realloc_n (s->neg_used, s->cap_per_hit, sizeof *s->neg_used);
+    }
+  gint *neg = s->negated_by;
   gint last_neg = -1;
-  for (guint h = 0; h < s->hits->len; h++)
+  for (guint h = 0; h < s->n_hits; h++)
     {
       neg[h] = -1;
       gboolean is_neg = nk_is_negator (hits[h].kind);
@@ -1125,18 +1728,19 @@ nk_find_negations (const NkStanceParams *prm, NkStanceScratch *s)
 static void
 nk_add_evidence (NkStanceScratch *s, const NkHit *h, gboolean negated, double contribution)
 {
-  const NkToken *toks = (const NkToken *) s->tokens->data;
+  const NkToken *toks = s->tokens;
   NkStanceEvidence ev = {
     toks[h->tok].start, toks[h->tok + h->n_tok - 1].end, h->kind, negated, contribution,
   };
-  g_array_append_val (s->evidence, ev);
+  NK_RESERVE (s->evidence, s->cap_evidence, s->n_evidence + 1);
+  s->evidence[s->n_evidence++] = ev;
 }
 
 /* Booster right before a cue (one or two words back). */
 static gboolean
 nk_is_boosted (const NkStanceScratch *s, guint h)
 {
-  const NkHit *hits = (const NkHit *) s->hits->data;
+  const NkHit *hits = s->hits;
   for (guint k = h; k-- > 0;)
     {
       if (hits[h].tok - (hits[k].tok + hits[k].n_tok) > 1)
@@ -1157,14 +1761,13 @@ enum {
 static gboolean
 nk_after_irrealis (const NkStanceScratch *s, guint h)
 {
-  const NkHit *hits = (const NkHit *) s->hits->data;
-  const guint *clause = (const guint *) s->tok_clause->data;
-  const NkToken *toks = (const NkToken *) s->tokens->data;
+  const NkHit *hits = s->hits;
+  const NkToken *toks = s->tokens;
   for (guint k = h; k-- > 0;)
     {
       if (hits[k].kind != NK_STANCE_KIND_IRREALIS)
         continue;
-      if (clause[hits[k].tok] != clause[hits[h].tok])
+      if (nk_clause_of (s, hits[k].tok) != nk_clause_of (s, hits[h].tok))
         return FALSE;
       for (guint i = hits[k].tok + hits[k].n_tok; i < hits[h].tok; i++)
         if (toks[i].type == NK_TOK_COMMA)
@@ -1179,8 +1782,8 @@ nk_after_irrealis (const NkStanceScratch *s, guint h)
 static gboolean
 nk_inside_term (const NkStanceScratch *s, guint h, guint target)
 {
-  const NkHit *hits = (const NkHit *) s->hits->data;
-  for (guint k = 0; k < s->hits->len && hits[k].tok <= hits[h].tok; k++)
+  const NkHit *hits = s->hits;
+  for (guint k = 0; k < s->n_hits && hits[k].tok <= hits[h].tok; k++)
     if (hits[k].kind == NK_STANCE_KIND_TERM && (guint) hits[k].target == target
         && hits[k].tok + hits[k].n_tok > hits[h].tok)
       return TRUE;
@@ -1198,8 +1801,8 @@ nk_hits_overlap (const NkHit *a, const NkHit *b)
 static gboolean
 nk_overridden (const NkStanceScratch *s, guint h, guint target)
 {
-  const NkHit *hits = (const NkHit *) s->hits->data;
-  for (guint k = 0; k < s->hits->len; k++)
+  const NkHit *hits = s->hits;
+  for (guint k = 0; k < s->n_hits; k++)
     {
       if (k == h || hits[k].target != (gint16) target || hits[k].kind == NK_STANCE_KIND_TERM
           || hits[k].kind == NK_STANCE_KIND_REPORT || !nk_hits_overlap (&hits[h], &hits[k]))
@@ -1215,14 +1818,14 @@ nk_overridden (const NkStanceScratch *s, guint h, guint target)
 static gboolean
 nk_negates_term (const NkStanceParams *prm, const NkStanceScratch *s, guint h, guint target)
 {
-  const NkHit *hits = (const NkHit *) s->hits->data;
-  const NkToken *toks = (const NkToken *) s->tokens->data;
+  const NkHit *hits = s->hits;
+  const NkToken *toks = s->tokens;
   guint end = hits[h].tok + hits[h].n_tok, words = 0;
-  for (guint i = end; i < s->tokens->len && words < prm->negation_window; i++)
+  for (guint i = end; i < s->n_tokens && words < prm->negation_window; i++)
     {
       if (toks[i].type == NK_TOK_COMMA || toks[i].type == NK_TOK_BOUNDARY)
         return FALSE;
-      for (guint k = h + 1; k < s->hits->len && hits[k].tok <= i; k++)
+      for (guint k = h + 1; k < s->n_hits && hits[k].tok <= i; k++)
         if (hits[k].tok == i && hits[k].kind == NK_STANCE_KIND_TERM
             && (guint) hits[k].target == target)
           return TRUE;
@@ -1237,16 +1840,13 @@ nk_score_cues (const NkStanceModel *m, NkStanceScratch *s, guint target, gboolea
                guint *n_hedges)
 {
   const NkStanceParams *prm = &m->params;
-  const NkHit *hits = (const NkHit *) s->hits->data;
-  const double *w = (const double *) s->tok_weight->data;
-  const guint *clause = (const guint *) s->tok_clause->data;
-  const gboolean *in_target = (const gboolean *) s->in_target->data;
-  const gint *neg = (const gint *) s->negated_by->data;
+  const NkHit *hits = s->hits;
+  const gboolean *in_target = s->in_target;
+  const gint *neg = s->negated_by;
   double raw = 0;
-  g_array_set_size (s->neg_used, s->hits->len);
-  guint8 *neg_used = (guint8 *) s->neg_used->data;
-  memset (neg_used, 0, s->hits->len);
-  for (guint h = 0; h < s->hits->len; h++)
+  guint8 *neg_used = s->neg_used;   /* sized with negated_by */
+  memset (neg_used, 0, s->n_hits);
+  for (guint h = 0; h < s->n_hits; h++)
     if (neg[h] >= 0)
       {
         neg_used[neg[h]] |= NK_NEG_FLIPS;
@@ -1254,13 +1854,13 @@ nk_score_cues (const NkStanceModel *m, NkStanceScratch *s, guint target, gboolea
           neg_used[h] |= NK_NEG_FLIPS;   /* cancelled by double negation */
       }
   *n_hedges = 0;
-  for (guint h = 0; h < s->hits->len; h++)
+  for (guint h = 0; h < s->n_hits; h++)
     {
       const NkHit *hit = &hits[h];
       if (hit->target >= 0 && (guint) hit->target != target)
         continue;
       double local = !mentioned ? prm->context_weight
-                   : in_target[clause[hit->tok]] ? 1.0 : prm->other_clause_weight;
+                   : in_target[nk_clause_of (s, hit->tok)] ? 1.0 : prm->other_clause_weight;
       double c = 0;
       switch (hit->kind)
         {
@@ -1284,7 +1884,7 @@ nk_score_cues (const NkStanceModel *m, NkStanceScratch *s, guint target, gboolea
               }
             else if (neg[h] >= 0)
               mag *= prm->negated_against, pol = 1;
-            c = pol * mag * w[hit->tok] * local;
+            c = pol * mag * nk_weight_of (prm, s, hit->tok) * local;
             raw += c;
             nk_add_evidence (s, hit, neg[h] >= 0, c);
             break;
@@ -1300,7 +1900,7 @@ nk_score_cues (const NkStanceModel *m, NkStanceScratch *s, guint target, gboolea
                * negators of the target itself are */
               if (mag >= 0.3 && nk_negates_term (prm, s, h, target))
                 mag = MAX (mag, prm->negated_term);
-              c = -mag * w[hit->tok] * local;
+              c = -mag * nk_weight_of (prm, s, hit->tok) * local;
             }
           raw += c;
           nk_add_evidence (s, hit, FALSE, c);
@@ -1324,33 +1924,48 @@ nk_score_cues (const NkStanceModel *m, NkStanceScratch *s, guint target, gboolea
 static gint
 nk_mark_target_clauses (NkStanceScratch *s, guint target)
 {
-  const NkHit *hits = (const NkHit *) s->hits->data;
-  const guint *clause = (const guint *) s->tok_clause->data;
-  guint n_clauses = s->tokens->len > 0 ? clause[s->tokens->len - 1] + 1 : 1;
-  g_array_set_size (s->in_target, n_clauses);
-  memset (s->in_target->data, 0, n_clauses * sizeof (gboolean));
+  const NkHit *hits = s->hits;
+  guint n_clauses = s->n_tokens > 0 ? nk_clause_of (s, s->n_tokens - 1) + 1 : 1;
+  NK_RESERVE (s->in_target, s->cap_clauses, n_clauses);
+  memset (s->in_target, 0, n_clauses * sizeof (gboolean));
   gint first = -1;
-  for (guint h = 0; h < s->hits->len; h++)
+  for (guint h = 0; h < s->n_hits; h++)
     if (hits[h].kind == NK_STANCE_KIND_TERM && (guint) hits[h].target == target)
       {
-        g_array_index (s->in_target, gboolean, clause[hits[h].tok]) = TRUE;
+        s->in_target[nk_clause_of (s, hits[h].tok)] = TRUE;
         if (first < 0)
           first = (gint) h;
       }
   return first;
 }
 
-/* Byte extent of the clause holding token @tok. */
+/* Narrows [*a, *b] to the tokens on @tok's side of a clause break at token @p (the first
+ * token of a new clause). */
+static inline void
+nk_clause_break (guint p, guint tok, guint *a, guint *b)
+{
+  if (p <= tok)
+    *a = MAX (*a, p);
+  else
+    *b = MIN (*b, p - 1);
+}
+
+/* Byte extent of the clause holding token @tok: between the clause breaks around it
+ * (clause numbers only grow, by one or more at each break). */
 static void
 nk_clause_extent (const NkStanceScratch *s, guint tok, guint32 *start, guint32 *end)
 {
-  const NkToken *toks = (const NkToken *) s->tokens->data;
-  const guint *clause = (const guint *) s->tok_clause->data;
-  guint a = tok, b = tok;
-  while (a > 0 && clause[a - 1] == clause[tok])
-    a--;
-  while (b + 1 < s->tokens->len && clause[b + 1] == clause[tok])
-    b++;
+  const NkToken *toks = s->tokens;
+  guint a = 0, b = s->n_tokens - 1;
+  for (guint k = 0; k < s->n_bounds; k++)
+    nk_clause_break (s->bounds[k], tok, &a, &b);
+  for (guint k = 0; k < s->n_concessions; k++)
+    {
+      nk_clause_break (s->concessions[k].start, tok, &a, &b);
+      nk_clause_break (s->concessions[k].end, tok, &a, &b);
+    }
+  if (s->last_contrast >= 0)
+    nk_clause_break ((guint) s->last_contrast, tok, &a, &b);
   *start = toks[a].start;
   *end = toks[b].end;
 }
@@ -1358,9 +1973,22 @@ nk_clause_extent (const NkStanceScratch *s, guint tok, guint32 *start, guint32 *
 static gboolean
 nk_has_cue_evidence (const NkStanceScratch *s, const NkStanceResult *r)
 {
-  const NkStanceEvidence *ev = (const NkStanceEvidence *) s->evidence->data;
+  const NkStanceEvidence *ev = s->evidence;
   for (guint i = r->first_evidence; i < r->first_evidence + r->n_evidence; i++)
     if (ev[i].contribution != 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether some hit may give evidence of a nonzero contribution for @target: only cues and
+ * negators do (nk_score_cues). */
+static gboolean
+nk_may_have_cue_evidence (const NkStanceScratch *s, guint target)
+{
+  const NkHit *hits = s->hits;
+  for (guint h = 0; h < s->n_hits; h++)
+    if ((nk_is_cue (hits[h].kind) || nk_is_negator (hits[h].kind))
+        && (hits[h].target < 0 || (guint) hits[h].target == target))
       return TRUE;
   return FALSE;
 }
@@ -1369,8 +1997,10 @@ nk_has_cue_evidence (const NkStanceScratch *s, const NkStanceResult *r)
 static gboolean
 nk_names_target (const NkStanceScratch *s, guint target)
 {
-  const NkHit *hits = (const NkHit *) s->hits->data;
-  for (guint h = 0; h < s->hits->len; h++)
+  if (!(s->named & nk_target_bit (target)))
+    return FALSE;   /* surely not named */
+  const NkHit *hits = s->hits;
+  for (guint h = 0; h < s->n_hits; h++)
     if (hits[h].kind == NK_STANCE_KIND_TERM && (guint) hits[h].target == target)
       return TRUE;
   return FALSE;
@@ -1383,27 +2013,32 @@ nk_score_target (const NkStanceModel *m, NkStanceScratch *s, guint target, const
 {
   const NkStanceParams *prm = &m->params;
   /* most (sentence, target) pairs: not named, not in document context; no clause marks */
-  if (!nk_mentioned_before (s, target) && !nk_names_target (s, target))
+  gboolean named = nk_names_target (s, target);
+  if (!named && !nk_mentioned_before (s, target))
     return;
-  gint first = nk_mark_target_clauses (s, target);
+  /* in document context only: without a cue of its own the sentence gets no result
+   * (below), so it need not be scored */
+  if (!named && !nk_may_have_cue_evidence (s, target))
+    return;
+  gint first = named ? nk_mark_target_clauses (s, target) : -1;
   NkStanceResult r = { 0 };
   r.mentioned = first >= 0;
   if (r.mentioned && nk_stance_model_get_document_context (m, target))
     nk_set_mentioned (s, target);
   else if (!r.mentioned && !nk_mentioned_before (s, target))
     return;
-  if (s->tokens->len == 0)
+  if (s->n_tokens == 0)
     return;
   r.target = target;
   r.contrast = contrast;
-  r.first_evidence = s->evidence->len;
+  r.first_evidence = s->n_evidence;
   if (r.mentioned)
-    nk_clause_extent (s, g_array_index (s->hits, NkHit, first).tok, &r.clause_start,
+    nk_clause_extent (s, s->hits[first].tok, &r.clause_start,
                       &r.clause_end);
   else
     {
-      r.clause_start = g_array_index (s->tokens, NkToken, 0).start;
-      r.clause_end = g_array_index (s->tokens, NkToken, s->tokens->len - 1).end;
+      r.clause_start = s->tokens[0].start;
+      r.clause_end = s->tokens[s->n_tokens - 1].end;
     }
   r.raw = nk_score_cues (m, s, target, r.mentioned, &r.n_hedges);
   r.sentiment = func != NULL ? func (data, text, r.clause_start, r.clause_end)
@@ -1415,15 +2050,16 @@ nk_score_target (const NkStanceModel *m, NkStanceScratch *s, guint target, const
   r.score = r.raw / sqrt (r.raw * r.raw + 1.0);
   r.label = r.score >= prm->threshold ? NK_STANCE_FAVOR
           : r.score <= -prm->threshold ? NK_STANCE_AGAINST : NK_STANCE_NEUTRAL;
-  r.n_evidence = s->evidence->len - r.first_evidence;
+  r.n_evidence = s->n_evidence - r.first_evidence;
   /* A sentence that does not name the target is only about it through the document; with
    * no cue of its own it says nothing about it, so it gets no result (and no span). */
   if (!r.mentioned && !nk_has_cue_evidence (s, &r))
     {
-      g_array_set_size (s->evidence, r.first_evidence);
+      s->n_evidence = r.first_evidence;
       return;
     }
-  g_array_append_val (s->results, r);
+  NK_RESERVE (s->results, s->cap_results, s->n_results + 1);
+  s->results[s->n_results++] = r;
 }
 
 guint
@@ -1436,73 +2072,51 @@ nk_stance_analyze (const NkStanceModel   *m,
                    gpointer               data,
                    double                 sentence_compound)
 {
-  NkTokenizeCtx ctx = { m, s, text, 0, 0 };
-  g_array_set_size (s->results, 0);
-  g_array_set_size (s->evidence, 0);
-  g_array_set_size (s->hits, 0);
-  nk_tokenize_text (&ctx, start, end);
-  g_array_set_size (s->tokens, ctx.n_tokens);   /* shrinking keeps the memory */
+  s->n_results = s->n_evidence = s->n_hits = 0;
+  s->named = 0;
+  guint starts = nk_tokenize_text (m, s, text, start, end);
   /* most sentences name no target: skip the patterns unless one may (or a document-context
    * target is active) */
-  if (!(ctx.starts & NK_STARTS_TERM) && s->mentioned->len == 0)
+  if (!(starts & NK_INFO_STARTS_TERM) && s->n_mentioned == 0)
     {
-      if (ctx.starts & NK_STARTS_REPORT)
+      if (starts & NK_INFO_STARTS_REPORT)
         nk_find_hits (m, s);   /* for nk_stance_find_reported_speaker () */
       return 0;
     }
   nk_find_hits (m, s);
-  gboolean any_term = s->mentioned->len > 0;   /* some target is in document context */
-  for (guint h = 0; h < s->hits->len && !any_term; h++)
-    any_term = g_array_index (s->hits, NkHit, h).kind == NK_STANCE_KIND_TERM;
+  /* some target is named, or in document context */
+  gboolean any_term = s->n_mentioned > 0 || s->named != 0;
   if (!any_term)
     return 0;
   gboolean contrast;
-  nk_weight_clauses (&m->params, s, &contrast);
+  nk_weight_clauses (s, &contrast);
   nk_find_negations (&m->params, s);
   for (guint t = 0; t < m->targets->len; t++)
     nk_score_target (m, s, t, text, func, data, sentence_compound, contrast);
-  return s->results->len;
+  return s->n_results;
 }
 
 /* ---- reported speakers ------------------------------------------------------------ */
 
-static const char *const nk_non_names[] = {
-  "the", "a", "an", "but", "and", "or", "it", "this", "that", "these", "those", "there",
-  "he", "she", "they", "we", "i", "you", "in", "on", "at", "as", "if", "so", "then", "when",
-  "while", "after", "before", "since", "later", NULL,
-};
-
-static const char *const nk_titles[] = {
-  "mr", "ms", "mrs", "dr", "sen", "rep", "gen", "president", "secretary", "minister",
-  "prime", "foreign", "chairman", "leader", "vice", "special", "representative", "adviser",
-  "advisor", "director", "professor", "prof", "ambassador", "deputy", "spokesman",
-  "spokeswoman", "senator", "general", "state", "defense", "envoy", "chief", "supreme",
-  "national", "security", "of", NULL,
-};
-
-static gboolean
-nk_token_in (const char *text, const NkToken *t, const char *const *list)
+/* The word lists are flags of the vocabulary (nk_stance_model_new): a token is in one when
+ * its lower-cased exact form is, as a case-insensitive compare of its text would say. */
+static inline gboolean
+nk_token_has (const NkToken *t, guint8 flag)
 {
-  gsize len = t->end - t->start;
-  char first = g_ascii_tolower (text[t->start]);
-  for (guint i = 0; list[i] != NULL; i++)
-    if (list[i][0] == first && strlen (list[i]) == len
-        && g_ascii_strncasecmp (text + t->start, list[i], len) == 0)
-      return TRUE;
-  return FALSE;
+  return (t->info & flag) != 0;
 }
 
 static gboolean
 nk_is_name_token (const char *text, const NkToken *t)
 {
-  return t->type == NK_TOK_WORD && (t->flags & NK_TOK_CAP) && !nk_token_in (text, t, nk_non_names);
+  return t->type == NK_TOK_WORD && (t->flags & NK_TOK_CAP) && !nk_token_has (t, NK_INFO_NON_NAME);
 }
 
 static gboolean
 nk_is_pronoun (const char *text, const NkToken *t)
 {
-  static const char *const pronouns[] = { "he", "she", "they", NULL };
-  return t->type == NK_TOK_WORD && nk_token_in (text, t, pronouns);
+  (void) text;
+  return t->type == NK_TOK_WORD && nk_token_has (t, NK_INFO_PRONOUN);
 }
 
 static gboolean
@@ -1516,7 +2130,6 @@ nk_is_dot (const char *text, const NkToken *t)
 static guint
 nk_name_continues (const char *text, const NkToken *toks, guint n, guint b)
 {
-  static const char *const inner[] = { "of", NULL };
   if (b + 1 >= n)
     return 0;
   const NkToken *t = &toks[b + 1];
@@ -1525,7 +2138,7 @@ nk_name_continues (const char *text, const NkToken *toks, guint n, guint b)
   if (t->type == NK_TOK_WORD && t->start == toks[b].end + 1 && text[toks[b].end] == '-')
     return 1;
   if (b + 2 < n && nk_is_name_token (text, &toks[b + 2])
-      && (nk_is_dot (text, t) || (t->type == NK_TOK_WORD && nk_token_in (text, t, inner))))
+      && (nk_is_dot (text, t) || (t->type == NK_TOK_WORD && nk_token_has (t, NK_INFO_OF))))
     return 2;
   return 0;
 }
@@ -1542,9 +2155,9 @@ nk_name_extent (const char *text, const NkToken *toks, guint n, guint a,
     a -= nk_is_dot (text, &toks[a - 1]) ? 2 : 1;
   for (guint k; (k = nk_name_continues (text, toks, n, b)) > 0;)
     b += k;
-  while (a < b && (nk_token_in (text, &toks[a], nk_titles) || toks[a].type != NK_TOK_WORD))
+  while (a < b && (nk_token_has (&toks[a], NK_INFO_TITLE) || toks[a].type != NK_TOK_WORD))
     a++;
-  if (toks[a].type != NK_TOK_WORD || nk_token_in (text, &toks[a], nk_titles))
+  if (toks[a].type != NK_TOK_WORD || nk_token_has (&toks[a], NK_INFO_TITLE))
     return FALSE;
   *start = toks[a].start;
   *end = toks[b].end;
@@ -1613,11 +2226,11 @@ nk_stance_find_reported_speaker (const NkStanceModel   *m,
                                  gsize                 *verb_start,
                                  gboolean              *is_pronoun)
 {
-  const NkToken *toks = (const NkToken *) s->tokens->data;
-  const NkHit *hits = (const NkHit *) s->hits->data;
-  guint n = s->tokens->len;
+  const NkToken *toks = s->tokens;
+  const NkHit *hits = s->hits;
+  guint n = s->n_tokens;
   (void) m;
-  for (guint h = s->hits->len; h-- > 0;)
+  for (guint h = s->n_hits; h-- > 0;)
     {
       const NkHit *hit = &hits[h];
       if (hit->kind != NK_STANCE_KIND_REPORT)

@@ -32,6 +32,12 @@ typedef struct {
 void nk_stance_tally_add       (NkStanceTally *tally,
                                 const char    *label,
                                 double         score);
+/* Appends @str as a JSON string, exactly as nk_json_append_string () does, with a fast
+ * path for the usual string that needs no escape. */
+void nk_stance_append_json_string (GString    *out,
+                                   const char *str,
+                                   gsize       len);
+
 /* Appends {"favor":n,"against":n,"neutral":n,"mean_score":x} (x null when n = 0). */
 void nk_stance_tally_append_json (const NkStanceTally *tally,
                                   GString             *out);
@@ -45,6 +51,13 @@ void               nk_stance_aggregate_clear  (NkStanceAggregate *agg);
 /* Lists @target (with zero counts) so it appears even without spans. */
 void               nk_stance_aggregate_declare (NkStanceAggregate *agg,
                                                 const char        *target);
+/* Counts one span of the @target-th declared target (declared in order since the last
+ * clear, each once), @label an NkStanceLabel; @holder may be NULL. */
+void               nk_stance_aggregate_add_declared (NkStanceAggregate *agg,
+                                                     guint              target,
+                                                     const char        *holder,
+                                                     guint              label,
+                                                     double             score);
 /* Counts one span; @holder may be NULL. */
 void               nk_stance_aggregate_add    (NkStanceAggregate *agg,
                                                const char        *target,

@@ -99,8 +99,11 @@ typedef struct {
 #endif
   NkStanceAggregate    *aggregate;
   GString              *json;         /* evidence of one span as JSON text, reused */
-  GArray               *evidence_items;   /* NkEvidenceItem, reused per span */
-  char                 *last_named;   /* holder a later "he said" refers to */
+  NkEvidenceItem       *items;        /* the evidence words of one span, reused */
+  gsize                 cap_items;
+  const char           *last_named;   /* holder a later "he said" refers to: a layer's
+                                       * string, or name_buf */
+  GString              *name_buf;     /* a reported name taken from the text */
   gsize                 sentence_start;    /* the sentence being analysed, its words' */
   gsize                 sentence_end;      /* extent, and its sentiment-layer compound */
   double                sentence_compound;
@@ -229,7 +232,7 @@ nk_stance_create (const NkConfig *config, gpointer shared, GError **error)
 #endif
   self->aggregate = nk_stance_aggregate_new ();
   self->json = g_string_sized_new (256);
-  self->evidence_items = g_array_new (FALSE, FALSE, sizeof (NkEvidenceItem));
+  self->name_buf = g_string_sized_new (64);
   return self;
 }
 
@@ -243,8 +246,8 @@ nk_stance_free (gpointer data)
 #endif
   nk_stance_aggregate_free (self->aggregate);
   g_string_free (self->json, TRUE);
-  g_array_unref (self->evidence_items);
-  g_free (self->last_named);
+  g_free (self->items);
+  g_string_free (self->name_buf, TRUE);
   g_free (self);
 }
 
@@ -336,21 +339,24 @@ typedef struct {
   const char   *meta_holder;
 } NkHolderCtx;
 
-/* The entity's canonical name overlapping the reported speaker, else the name's text. */
-static char *
-nk_entity_name (NkHolderCtx *h, const char *text, gsize start, gsize end)
+/* The entity's canonical name overlapping the reported speaker, else the name's text
+ * (copied into @buf). Borrowed: valid while the document is, or until @buf changes. */
+static const char *
+nk_entity_name (NkHolderCtx *h, GString *buf, const char *text, gsize start, gsize end)
 {
   gint e = nk_cursor_overlap (&h->entities, (guint32) start, (guint32) end);
   if (e >= 0)
-    return g_strdup (nk_layer_get_string (h->entities.layer, (guint) e,
-                                          (guint) h->entities.attr));
-  return g_strndup (text + start, end - start);
+    return nk_layer_get_string (h->entities.layer, (guint) e, (guint) h->entities.attr);
+  g_string_truncate (buf, 0);
+  g_string_append_len (buf, text + start, (gssize) (end - start));
+  return buf->str;
 }
 
 /* Holder of the last analysed sentence: quote speaker, reported speaker (a pronoun
  * refers to the last named holder), document author/publisher, or NULL. Every sentence
- * updates the last named holder; the holder itself is returned only when @want. */
-static char *
+ * updates the last named holder; the holder itself is returned only when @want, borrowed
+ * (valid until the next sentence). */
+static const char *
 nk_stance_holder (NkStance *self, NkHolderCtx *h, const char *text, const NkSpan *sent,
                   gboolean want, const char **source)
 {
@@ -358,10 +364,9 @@ nk_stance_holder (NkStance *self, NkHolderCtx *h, const char *text, const NkSpan
   if (q >= 0)
     {
       *source = "quote";
-      g_free (self->last_named);
-      self->last_named = g_strdup (nk_layer_get_string (h->quotes.layer, (guint) q,
-                                                        (guint) h->quotes.attr));
-      return want ? g_strdup (self->last_named) : NULL;
+      self->last_named = nk_layer_get_string (h->quotes.layer, (guint) q,
+                                              (guint) h->quotes.attr);
+      return want ? self->last_named : NULL;
     }
   gsize a, b, verb;
   gboolean pronoun;
@@ -371,18 +376,17 @@ nk_stance_holder (NkStance *self, NkHolderCtx *h, const char *text, const NkSpan
       if (!pronoun)
         {
           *source = "report";
-          g_free (self->last_named);
-          self->last_named = nk_entity_name (h, text, a, b);
-          return want ? g_strdup (self->last_named) : NULL;
+          self->last_named = nk_entity_name (h, self->name_buf, text, a, b);
+          return want ? self->last_named : NULL;
         }
       if (self->last_named != NULL)
         {
           *source = "report-pronoun";
-          return want ? g_strdup (self->last_named) : NULL;
+          return want ? self->last_named : NULL;
         }
     }
   *source = h->meta_holder ? "meta" : NULL;
-  return want ? g_strdup (h->meta_holder) : NULL;
+  return want ? h->meta_holder : NULL;
 }
 
 static const char *
@@ -408,11 +412,17 @@ static const char *const nk_evidence_keys[NK_EV_N_LISTS] = {
   "\"hedges\":", "\"irrealis\":",
 };
 
-static void
-nk_evidence_push (GArray *items, guint list, guint32 start, guint32 end)
+/* The evidence items of one span: at most three per evidence (a side, "negated", a list
+ * of its kind), in an array of self->cap_items. */
+typedef struct {
+  NkEvidenceItem *items;
+  guint           n;
+} NkEvidenceList;
+
+static inline void
+nk_evidence_push (NkEvidenceList *list, guint which, guint32 start, guint32 end)
 {
-  NkEvidenceItem item = { list, start, end };
-  g_array_append_val (items, item);
+  list->items[list->n++] = (NkEvidenceItem) { which, start, end };
 }
 
 /* The evidence word's length: cut at 127 bytes, at a character boundary (document text is
@@ -426,6 +436,24 @@ nk_evidence_len (const char *text, const NkEvidenceItem *it)
       len--;   /* never cut a character */
   const char *nul = memchr (text + it->start, '\0', len);
   return nul ? (gsize) (nul - (text + it->start)) : len;
+}
+
+/* Appends the evidence word as a JSON string; the usual word (no NUL, nothing to escape)
+ * without memchr or nk_json_append_string's setup. */
+static void
+nk_evidence_append_word (GString *out, const char *text, const NkEvidenceItem *it)
+{
+  gsize len = MIN (it->end - it->start, 127);
+  if (len < it->end - it->start)
+    while (len > 0 && (((guchar) text[it->start + len]) & 0xC0) == 0x80)
+      len--;   /* never cut a character */
+  /* a NUL (a control character) makes nk_stance_append_json_string take the general
+   * path, which must then see the word cut at the NUL */
+  const char *w = text + it->start;
+  if (G_UNLIKELY (memchr (w, '\0', len) != NULL))
+    nk_json_append_string (out, w, (gssize) nk_evidence_len (text, it));
+  else
+    nk_stance_append_json_string (out, w, len);
 }
 
 /* Appends ,"list":["word",...] for the list of items[first]: all its items, in order. */
@@ -443,17 +471,17 @@ nk_evidence_append_list (GString *out, const char *text, const NkEvidenceItem *i
         continue;
       if (i > first)
         nk_buf_append_c (out, ',');
-      nk_json_append_string (out, text + items[i].start,
-                             (gssize) nk_evidence_len (text, &items[i]));
+      nk_evidence_append_word (out, text, &items[i]);
     }
   nk_buf_append_c (out, ']');
 }
 
 /* The evidence words of @r, each tagged with the list it goes in, in the rules' order. */
 static void
-nk_evidence_collect (GArray *items, const NkStanceResult *r, const NkStanceEvidence *ev)
+nk_evidence_collect (NkEvidenceList *items, const NkStanceResult *r,
+                     const NkStanceEvidence *ev)
 {
-  g_array_set_size (items, 0);
+  items->n = 0;
   for (guint i = r->first_evidence; i < r->first_evidence + r->n_evidence; i++)
     {
       const NkStanceEvidence *e = &ev[i];
@@ -496,20 +524,25 @@ nk_stance_evidence (NkStance *self, const NkStanceResult *r, const NkStanceEvide
                     const char *text, const char *holder_source)
 {
   GString *out = self->json;
-  GArray *items = self->evidence_items;
+  if (3 * (gsize) r->n_evidence > self->cap_items)
+    {
+      self->cap_items = MAX (3 * (gsize) r->n_evidence, 2 * self->cap_items);
+      self->items = g_renew (NkEvidenceItem, self->items, self->cap_items);
+    }
+  NkEvidenceList list = { self->items, 0 };
   g_string_truncate (out, 0);
   if (r->mentioned)
     NK_BUF_LIT (out, "{\"mention\":\"term\"");
   else
     NK_BUF_LIT (out, "{\"mention\":\"context\"");
-  nk_evidence_collect (items, r, ev);
-  const NkEvidenceItem *it = (const NkEvidenceItem *) (gpointer) items->data;
+  nk_evidence_collect (&list, r, ev);
+  const NkEvidenceItem *it = list.items;
   guint seen = 0;   /* lists already written, as bits: in the order of their first word */
-  for (guint i = 0; i < items->len; i++)
+  for (guint i = 0; i < list.n; i++)
     if (!(seen & (1u << it[i].list)))
       {
         seen |= 1u << it[i].list;
-        nk_evidence_append_list (out, text, it, items->len, i);
+        nk_evidence_append_list (out, text, it, list.n, i);
       }
   if (!isnan (r->sentiment))
     {
@@ -533,7 +566,6 @@ nk_stance_emit (NkStance *self, NkLayer *layer, const NkSpan *sent, const NkStan
                 const NkStanceEvidence *ev, const char *text, const char *holder,
                 const char *holder_source)
 {
-  const char *target = self->shared->target_ids[r->target];
   const char *label = nk_stance_label_to_string (r->label);
   guint k = nk_layer_add (layer, sent->start, sent->end);
   /* interned: the model's copy may go before the document does */
@@ -545,7 +577,7 @@ nk_stance_emit (NkStance *self, NkLayer *layer, const NkSpan *sent, const NkStan
   nk_layer_set_json_text (layer, k, NK_STANCE_ATTR_EVIDENCE, self->json->str, self->json->len);
   if (holder != NULL)
     nk_layer_set_string (layer, k, NK_STANCE_ATTR_HOLDER, holder, -1);
-  nk_stance_aggregate_add (self->aggregate, target, holder, label, r->score);
+  nk_stance_aggregate_add_declared (self->aggregate, r->target, holder, r->label, r->score);
 }
 
 /* The sentence without surrounding spaces: the extent the engine reports for a clause
@@ -580,7 +612,7 @@ nk_stance_sentence (NkStance *self, NkLayer *layer, NkHolderCtx *h, NkLayerCurso
                                self, compound);
   /* every sentence updates the last named speaker, for a later "he said" */
   const char *source = NULL;
-  g_autofree char *holder = nk_stance_holder (self, h, text, sent, n > 0, &source);
+  const char *holder = nk_stance_holder (self, h, text, sent, n > 0, &source);
   guint n_ev;
   const NkStanceResult *results = nk_stance_scratch_get_results (self->scratch, &n);
   const NkStanceEvidence *ev = nk_stance_scratch_get_evidence (self->scratch, &n_ev);
@@ -609,7 +641,7 @@ nk_stance_process (gpointer data, NkDocument *doc, GError **error)
   nk_stance_aggregate_clear (self->aggregate);
   for (guint t = 0; t < nk_stance_model_get_n_targets (model); t++)
     nk_stance_aggregate_declare (self->aggregate, nk_stance_model_get_target_id (model, t));
-  g_clear_pointer (&self->last_named, g_free);
+  self->last_named = NULL;
   for (guint i = 0; i < n_sent; i++)
     nk_stance_sentence (self, layer, &h, &senti, text, &sents[i]);
   GString *meta = g_string_sized_new (256);

@@ -574,6 +574,31 @@ test_tokenize_fast_path (void)
   g_assert_cmpfloat (nk_plain_score (long63, &n), <, 0.0);
 }
 
+/* The tokenizer caches the ids of the words it sees, per scratch: a scratch used with
+ * another model, or with a model that has learnt a word since, must not reuse them. */
+static void
+test_tokenize_word_cache (void)
+{
+  const char *terms_a[] = { "talks", NULL };
+  const char *terms_b[] = { "zorblats", NULL };
+  const char *terms_c[] = { "went", NULL };
+  const char *text = "The zorblat talks went on and on.";
+  g_autoptr (NkStanceModel) a = nk_stance_model_new (NULL);
+  g_autoptr (NkStanceModel) b = nk_stance_model_new (NULL);
+  g_autoptr (NkStanceScratch) s = nk_stance_scratch_new ();
+  g_assert_cmpint (nk_stance_model_add_target (a, "a", terms_a, NULL, NULL, "a", NULL), ==, 0);
+  g_assert_cmpint (nk_stance_model_add_target (b, "b", terms_b, NULL, NULL, "b", NULL), ==, 0);
+  nk_stance_scratch_begin_document (s);
+  g_assert_cmpuint (nk_stance_analyze (a, s, text, 0, strlen (text), NULL, NULL, NAN), ==, 1);
+  /* "went" was unknown to a when the scratch saw it */
+  g_assert_cmpint (nk_stance_model_add_target (a, "c", terms_c, NULL, NULL, "c", NULL), ==, 1);
+  nk_stance_scratch_begin_document (s);
+  g_assert_cmpuint (nk_stance_analyze (a, s, text, 0, strlen (text), NULL, NULL, NAN), ==, 2);
+  /* and "zorblat" unknown to a, not to b */
+  nk_stance_scratch_begin_document (s);
+  g_assert_cmpuint (nk_stance_analyze (b, s, text, 0, strlen (text), NULL, NULL, NAN), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -594,6 +619,7 @@ main (int argc, char **argv)
   g_test_add_func ("/stance/rule/offsets", test_rule_offsets);
   g_test_add_func ("/stance/rule/document-context", test_rule_document_context);
   g_test_add_func ("/stance/tokenize/fast-path", test_tokenize_fast_path);
+  g_test_add_func ("/stance/tokenize/word-cache", test_tokenize_word_cache);
   g_test_add_func ("/stance/holder/rules", test_holder_rules);
   g_test_add_func ("/stance/error/targets", test_error_targets);
   g_test_add_func ("/stance/error/cues", test_error_cues);
