@@ -212,7 +212,9 @@ nk_stance_prepare (const NkConfig *config, GError **error)
     sh->target_ids[t] = g_intern_string (nk_stance_model_get_target_id (sh->model, t));
 #ifdef NK_STANCE_HAVE_VADER
   sh->clause_sentiment = nk_config_get_bool (config, "clause_sentiment");
-  if (params.sentiment_weight != 0)
+  /* VADER here only for clauses, or for sentences when no sentiment stage runs first */
+  if (params.sentiment_weight != 0
+      && (sh->clause_sentiment || !nk_config_layer_available (config, "sentiment")))
     sh->vader = nk_stance_load_vader (config);
 #endif
   return sh;
