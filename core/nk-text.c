@@ -422,7 +422,11 @@ nk_json_append_short_double (GString *out, double value)
     return FALSE;
   for (guint k = 0; k < G_N_ELEMENTS (pow10); k++)
     {
-      double scaled = nearbyint (a * pow10[k]);
+      /* Rounded by truncating x + 0.5 (a * 10^k < 1e15, exact in a double and a gint64),
+       * not nearbyint (), which saves and restores the floating-point environment: when
+       * the digits divide back to @a exactly, x lies far closer to them than any tie, so
+       * both roundings agree. */
+      double scaled = (double) (gint64) (a * pow10[k] + 0.5);
       guint64 digits, ip, frac;
       char buf[32];
       int n;
