@@ -34,42 +34,184 @@ static const guint8 nk_json_escaped[256] = {
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
 };
 
+#define NK_SWAR_ONES G_GUINT64_CONSTANT (0x0101010101010101)
+#define NK_SWAR_HIGH G_GUINT64_CONSTANT (0x8080808080808080)
+
+/* Whether some byte of @w is a control character, '"' or '\\' (exact: the borrows of the
+ * has-less test can only mark bytes after a byte that is marked anyway). */
+static inline gboolean
+nk_word_needs_escape (guint64 w)
+{
+  guint64 quote = w ^ ('"' * NK_SWAR_ONES), slash = w ^ ('\\' * NK_SWAR_ONES);
+  guint64 ctl = (w - 0x20 * NK_SWAR_ONES) & ~w;
+  guint64 q = (quote - NK_SWAR_ONES) & ~quote, b = (slash - NK_SWAR_ONES) & ~slash;
+  return ((ctl | q | b) & NK_SWAR_HIGH) != 0;
+}
+
+static inline guint64
+nk_load_n (const char *p, gsize n)
+{
+  guint64 w = 0;
+  memcpy (&w, p, n);   /* n is a constant where this is used */
+  return w;
+}
+
+static inline void
+nk_store_n (char *d, guint64 w, gsize n)
+{
+  memcpy (d, &w, n);
+}
+
+/* The usual string: no byte to escape, copied a word at a time (the last word, and short
+ * strings, as two overlapping loads, so no byte loop and no read outside the string);
+ * FALSE (nothing but scratch written) otherwise. @d has room for len bytes. */
+static inline gboolean
+nk_copy_plain (char *d, const char *str, gsize len)
+{
+  if (len >= 8)
+    {
+      gsize i = 0;
+      for (; i + 8 < len; i += 8)
+        {
+          guint64 w = nk_load_n (str + i, 8);
+          if (G_UNLIKELY (nk_word_needs_escape (w)))
+            return FALSE;
+          nk_store_n (d + i, w, 8);
+        }
+      guint64 w = nk_load_n (str + len - 8, 8);
+      if (G_UNLIKELY (nk_word_needs_escape (w)))
+        return FALSE;
+      nk_store_n (d + len - 8, w, 8);
+      return TRUE;
+    }
+  /* unused bytes of the tested word hold a plain 'a' */
+  if (len >= 4)
+    {
+      guint64 lo = nk_load_n (str, 4), hi = nk_load_n (str + len - 4, 4);
+      if (G_UNLIKELY (nk_word_needs_escape (lo | (hi << 32))))
+        return FALSE;
+      nk_store_n (d, lo, 4);
+      nk_store_n (d + len - 4, hi, 4);
+      return TRUE;
+    }
+  if (len >= 2)
+    {
+      guint64 lo = nk_load_n (str, 2), hi = nk_load_n (str + len - 2, 2);
+      if (G_UNLIKELY (nk_word_needs_escape (lo | (hi << 16) | ('a' * (NK_SWAR_ONES << 32)))))
+        return FALSE;
+      nk_store_n (d, lo, 2);
+      nk_store_n (d + len - 2, hi, 2);
+      return TRUE;
+    }
+  if (len == 1)
+    {
+      d[0] = str[0];
+      return !nk_json_escaped[(guchar) str[0]];
+    }
+  return TRUE;
+}
+
+gboolean
+nk_stance_append_json_plain (GString *out, const char *str, gsize len)
+{
+  nk_buf_reserve (out, len + 2);
+  char *d = out->str + out->len;
+  if (G_UNLIKELY (!nk_copy_plain (d + 1, str, len)))
+    {
+      out->str[out->len] = '\0';   /* the scratch bytes written are past the end */
+      return FALSE;
+    }
+  d[0] = '"';
+  d[len + 1] = '"';
+  out->len += len + 2;
+  out->str[out->len] = '\0';
+  return TRUE;
+}
+
 void
 nk_stance_append_json_string (GString *out, const char *str, gsize len)
 {
   /* copied while checked: a byte to escape sends the string to the general path */
-  nk_buf_reserve (out, len + 2);
-  char *d = out->str + out->len;
-  *d++ = '"';
-  for (gsize i = 0; i < len; i++)
-    {
-      guchar c = (guchar) str[i];
-      if (G_UNLIKELY (nk_json_escaped[c]))
-        {
-          out->str[out->len] = '\0';
-          nk_json_append_string (out, str, (gssize) len);
-          return;
-        }
-      d[i] = (char) c;
-    }
-  d[len] = '"';
-  out->len += len + 2;
+  if (G_UNLIKELY (!nk_stance_append_json_plain (out, str, len)))
+    nk_json_append_string (out, str, (gssize) len);
+}
+
+/* Appends @n <= 16 bytes of @src, which must be readable for 16: one fixed-size copy, not
+ * a memcpy call. */
+static inline void
+nk_buf_append_short (GString *out, const char *src, gsize n)
+{
+  nk_buf_reserve (out, 16);
+  memcpy (out->str + out->len, src, 16);
+  out->len += n;
   out->str[out->len] = '\0';
+}
+
+/* A value of at most four decimals (a score rounded to 1e-4) as nk_json_append_double ()
+ * writes it: its short-double path would take the fewest decimals that give the double
+ * back, and for d / 10^4 below 1e9 those are d's digits without its trailing zeros (two
+ * decimals apart by 1e-4 or more are never one double there). Any other value goes to
+ * nk_json_append_double () itself. */
+void
+nk_stance_append_score (GString *out, double value)
+{
+  double a = fabs (value);
+  if (!(a < 1e9))
+    {
+      nk_json_append_double (out, value);   /* large, infinite or NaN */
+      return;
+    }
+  guint64 m = (guint64) (gint64) (a * 1e4 + 0.5);
+  if ((double) m / 1e4 != a)
+    {
+      nk_json_append_double (out, value);
+      return;
+    }
+  /* "-IP." then the four decimals less their trailing zeros ("0" for none) */
+  guint frac = (guint) (m % 10000);
+  guint64 ip = m / 10000;
+  guint k = frac == 0 ? 0 : frac % 1000 == 0 ? 1 : frac % 100 == 0 ? 2 : frac % 10 == 0 ? 3 : 4;
+  char buf[48] = { 0 };   /* 16 bytes readable from the start, at least */
+  char *d = buf + 24;   /* the integer part is written backwards, from here */
+  char *start = d;
+  do
+    {
+      *--start = (char) ('0' + ip % 10);
+      ip /= 10;
+    }
+  while (ip);
+  if (signbit (value))
+    *--start = '-';
+  *d++ = '.';
+  if (k == 0)
+    *d++ = '0';
+  else
+    {
+      d[0] = (char) ('0' + frac / 1000);
+      d[1] = (char) ('0' + frac / 100 % 10);
+      d[2] = (char) ('0' + frac / 10 % 10);
+      d[3] = (char) ('0' + frac % 10);
+      d += k;
+    }
+  nk_buf_append_short (out, start, (gsize) (d - start));
 }
 
 /* A count as nk_json_append_int writes it. */
 static void
 nk_append_count (GString *out, guint64 u)
 {
-  char buf[24];
-  char *p = buf + sizeof buf;
+  char buf[40] = { 0 };   /* the digits end at buf + 24: 16 bytes readable after */
+  char *end = buf + 24, *p = end;
   do
     {
       *--p = (char) ('0' + u % 10);
       u /= 10;
     }
   while (u);
-  nk_buf_append (out, p, (gsize) (buf + sizeof buf - p));
+  if (G_LIKELY (end - p <= 16))
+    nk_buf_append_short (out, p, (gsize) (end - p));
+  else
+    nk_buf_append (out, p, (gsize) (end - p));
 }
 
 static guint64
@@ -91,7 +233,7 @@ nk_tally_append_members (const NkStanceTally *t, GString *out)
   nk_append_count (out, t->n[0]);
   NK_BUF_LIT (out, ",\"mean_score\":");
   if (total > 0)
-    nk_json_append_double (out, round (t->score_sum / (double) total * 1e4) / 1e4);
+    nk_stance_append_score (out, round (t->score_sum / (double) total * 1e4) / 1e4);
   else
     NK_BUF_LIT (out, "null");
 }
@@ -105,7 +247,8 @@ nk_stance_tally_append_json (const NkStanceTally *t, GString *out)
 }
 
 typedef struct {
-  char          *name;
+  char          *name;   /* a buffer of cap bytes, kept for the next document's holders */
+  gsize          cap;
   NkStanceTally  tally;
 } NkHolderAgg;
 
@@ -116,7 +259,9 @@ typedef struct {
 typedef struct {
   char          *target;
   NkStanceTally  all;
-  GArray        *holders;   /* NkHolderAgg, first-seen order */
+  NkHolderAgg   *holders;   /* first-seen order; n_holders in use, n_named with a name
+                             * buffer (no allocation for the next document's names) */
+  guint          n_holders, n_named, cap_holders;
   GHashTable    *index;     /* NULL until the holders are many */
 } NkTargetAgg;
 
@@ -135,9 +280,7 @@ struct _NkStanceAggregate {
 static void
 nk_target_agg_reset (NkTargetAgg *t)
 {
-  for (guint i = 0; i < t->holders->len; i++)
-    g_free (g_array_index (t->holders, NkHolderAgg, i).name);
-  g_array_set_size (t->holders, 0);
+  t->n_holders = 0;
   g_clear_pointer (&t->index, g_hash_table_unref);
   memset (&t->all, 0, sizeof t->all);
 }
@@ -148,7 +291,9 @@ nk_target_agg_free (gpointer p)
   NkTargetAgg *t = p;
   g_free (t->target);
   nk_target_agg_reset (t);
-  g_array_unref (t->holders);
+  for (guint i = 0; i < t->n_named; i++)
+    g_free (t->holders[i].name);
+  g_free (t->holders);
   g_free (t);
 }
 
@@ -201,7 +346,6 @@ nk_aggregate_target (NkStanceAggregate *agg, const char *target)
     }
   NkTargetAgg *t = g_new0 (NkTargetAgg, 1);
   t->target = g_strdup (target);
-  t->holders = g_array_new (FALSE, FALSE, sizeof (NkHolderAgg));
   g_ptr_array_add (agg->targets, t);
   agg->n_active++;
   return t;
@@ -216,15 +360,41 @@ nk_stance_aggregate_declare (NkStanceAggregate *agg, const char *target)
 static void
 nk_holder_index_add (NkTargetAgg *t, guint i)
 {
-  g_hash_table_insert (t->index, g_array_index (t->holders, NkHolderAgg, i).name,
-                       GUINT_TO_POINTER (i + 1));
+  g_hash_table_insert (t->index, t->holders[i].name, GUINT_TO_POINTER (i + 1));
+}
+
+/* Adds holder @name to @t with a zero tally, in a name buffer of an earlier document when
+ * one is there (and long enough); returns its position. */
+static guint
+nk_holder_new (NkTargetAgg *t, const char *name)
+{
+  gsize len = strlen (name);
+  if (t->n_holders == t->n_named)
+    {
+      if (t->n_named == t->cap_holders)
+        {
+          t->cap_holders = MAX (8, 2 * t->cap_holders);
+          t->holders = g_renew (NkHolderAgg, t->holders, t->cap_holders);
+        }
+      t->holders[t->n_named++] = (NkHolderAgg) { NULL, 0, { { 0, 0, 0 }, 0 } };
+    }
+  NkHolderAgg *h = &t->holders[t->n_holders];
+  if (len >= h->cap)
+    {
+      h->cap = MAX (len + 1, 32);
+      g_free (h->name);
+      h->name = g_malloc (h->cap);
+    }
+  memcpy (h->name, name, len + 1);
+  memset (&h->tally, 0, sizeof h->tally);
+  return t->n_holders++;
 }
 
 /* The tally of holder @name in @t, a new zero one if it has none yet. */
 static NkStanceTally *
 nk_holder_tally (NkTargetAgg *t, const char *name)
 {
-  NkHolderAgg *hs = (NkHolderAgg *) (gpointer) t->holders->data;
+  NkHolderAgg *hs = t->holders;
   if (t->index != NULL)
     {
       guint pos = GPOINTER_TO_UINT (g_hash_table_lookup (t->index, name));
@@ -232,22 +402,20 @@ nk_holder_tally (NkTargetAgg *t, const char *name)
         return &hs[pos - 1].tally;
     }
   else
-    for (guint i = 0; i < t->holders->len; i++)
-      if (strcmp (hs[i].name, name) == 0)
+    for (guint i = 0; i < t->n_holders; i++)
+      if (hs[i].name[0] == name[0] && strcmp (hs[i].name, name) == 0)
         return &hs[i].tally;
-  NkHolderAgg h = { g_strdup (name), { { 0, 0, 0 }, 0 } };
-  g_array_append_val (t->holders, h);
-  guint last = t->holders->len - 1;
+  guint last = nk_holder_new (t, name);
   if (t->index != NULL)
     nk_holder_index_add (t, last);
-  else if (t->holders->len > NK_HOLDERS_INDEX_AT)
+  else if (t->n_holders > NK_HOLDERS_INDEX_AT)
     {
       /* keys are the array's names, freed with the array */
       t->index = g_hash_table_new (g_str_hash, g_str_equal);
       for (guint i = 0; i <= last; i++)
         nk_holder_index_add (t, i);
     }
-  return &g_array_index (t->holders, NkHolderAgg, last).tally;
+  return &t->holders[last].tally;
 }
 
 /* Counts one span into tally @t and its holder's. */
@@ -305,20 +473,41 @@ nk_holder_row_cmp (gconstpointer a, gconstpointer b)
   return strcmp (x->name, y->name);
 }
 
+/* Sorts @n rows by nk_holder_row_cmp (a total order: names differ): by insertion for the
+ * few holders of a document, else g_array_sort's way. */
+static void
+nk_holder_rows_sort (GArray *rows)
+{
+  NkHolderRow *r = (NkHolderRow *) (gpointer) rows->data;
+  guint n = rows->len;
+  if (n > NK_HOLDERS_INDEX_AT)
+    {
+      g_array_sort (rows, nk_holder_row_cmp);
+      return;
+    }
+  for (guint i = 1; i < n; i++)
+    {
+      NkHolderRow x = r[i];
+      guint j = i;
+      for (; j > 0 && nk_holder_row_cmp (&r[j - 1], &x) > 0; j--)
+        r[j] = r[j - 1];
+      r[j] = x;
+    }
+}
+
 /* {"favor":..,"mean_score":..,"holders":{name: tally, ...}}. */
 static void
 nk_target_agg_append_json (NkStanceAggregate *agg, const NkTargetAgg *t, GString *out)
 {
   GArray *rows = agg->rows;
-  g_array_set_size (rows, 0);
-  for (guint i = 0; i < t->holders->len; i++)
+  g_array_set_size (rows, t->n_holders);
+  NkHolderRow *r = (NkHolderRow *) (gpointer) rows->data;
+  for (guint i = 0; i < t->n_holders; i++)
     {
-      const NkHolderAgg *h = &g_array_index (t->holders, NkHolderAgg, i);
-      NkHolderRow row = { h->name, &h->tally };
-      g_array_append_val (rows, row);
+      const NkHolderAgg *h = &t->holders[i];
+      r[i] = (NkHolderRow) { h->name, &h->tally };
     }
-  if (rows->len > 1)
-    g_array_sort (rows, nk_holder_row_cmp);
+  nk_holder_rows_sort (rows);
   nk_buf_append_c (out, '{');
   nk_tally_append_members (&t->all, out);
   NK_BUF_LIT (out, ",\"holders\":{");

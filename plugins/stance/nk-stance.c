@@ -408,11 +408,13 @@ nk_meta_holder (const NkStanceShared *sh, NkDocument *doc)
 enum { NK_EV_FAVOR, NK_EV_AGAINST, NK_EV_NEGATED, NK_EV_NEGATIONS, NK_EV_CONTRAST,
        NK_EV_HEDGES, NK_EV_IRREALIS, NK_EV_N_LISTS };
 
-/* The lists' keys, quoted and with their colon (plain ASCII: nothing to escape). */
+/* The lists' keys, with a comma before, quoted and with their colon and bracket (plain
+ * ASCII: nothing to escape), and their lengths. */
 static const char *const nk_evidence_keys[NK_EV_N_LISTS] = {
-  "\"favor\":", "\"against\":", "\"negated\":", "\"negations\":", "\"contrast\":",
-  "\"hedges\":", "\"irrealis\":",
+  ",\"favor\":[", ",\"against\":[", ",\"negated\":[", ",\"negations\":[", ",\"contrast\":[",
+  ",\"hedges\":[", ",\"irrealis\":[",
 };
+static const guint8 nk_evidence_key_lens[NK_EV_N_LISTS] = { 10, 12, 12, 14, 13, 11, 13 };
 
 /* The evidence items of one span: at most three per evidence (a side, "negated", a list
  * of its kind), in an array of self->cap_items. */
@@ -440,8 +442,8 @@ nk_evidence_len (const char *text, const NkEvidenceItem *it)
   return nul ? (gsize) (nul - (text + it->start)) : len;
 }
 
-/* Appends the evidence word as a JSON string; the usual word (no NUL, nothing to escape)
- * without memchr or nk_json_append_string's setup. */
+/* Appends the evidence word as a JSON string; the usual word (nothing to escape, so no
+ * NUL either) without memchr or nk_json_append_string's setup. */
 static void
 nk_evidence_append_word (GString *out, const char *text, const NkEvidenceItem *it)
 {
@@ -449,13 +451,11 @@ nk_evidence_append_word (GString *out, const char *text, const NkEvidenceItem *i
   if (len < it->end - it->start)
     while (len > 0 && (((guchar) text[it->start + len]) & 0xC0) == 0x80)
       len--;   /* never cut a character */
-  /* a NUL (a control character) makes nk_stance_append_json_string take the general
-   * path, which must then see the word cut at the NUL */
+  /* a byte to escape (a NUL among them) takes the general path, which must see the word
+   * cut at a NUL */
   const char *w = text + it->start;
-  if (G_UNLIKELY (memchr (w, '\0', len) != NULL))
+  if (G_UNLIKELY (!nk_stance_append_json_plain (out, w, len)))
     nk_json_append_string (out, w, (gssize) nk_evidence_len (text, it));
-  else
-    nk_stance_append_json_string (out, w, len);
 }
 
 /* Appends ,"list":["word",...] for the list of items[first]: all its items, in order. */
@@ -464,9 +464,7 @@ nk_evidence_append_list (GString *out, const char *text, const NkEvidenceItem *i
                          guint n, guint first)
 {
   guint list = items[first].list;
-  nk_buf_append_c (out, ',');
-  nk_buf_append (out, nk_evidence_keys[list], strlen (nk_evidence_keys[list]));
-  nk_buf_append_c (out, '[');
+  nk_buf_append (out, nk_evidence_keys[list], nk_evidence_key_lens[list]);
   for (guint i = first; i < n; i++)
     {
       if (items[i].list != list)
@@ -549,7 +547,7 @@ nk_stance_evidence (NkStance *self, const NkStanceResult *r, const NkStanceEvide
   if (!isnan (r->sentiment))
     {
       NK_BUF_LIT (out, ",\"sentiment\":");
-      nk_json_append_double (out, r->sentiment);
+      nk_stance_append_score (out, r->sentiment);
     }
   if (holder_source)
     {
