@@ -161,7 +161,7 @@ static inline NkDictSlot *
 dict_find_slot_prefix (const NkDict *d, const char *folded, gsize len, guint32 h,
                        guint64 prefix)
 {
-  static NkDictSlot absent = { 0, 0, 0, 0, NK_ENTITY_NO_ID };
+  static NkDictSlot absent = { .id = NK_ENTITY_NO_ID };
   if (!nk_filter_test (d->filter, h))
     return &absent;   /* callers only read a slot that holds no id */
   guint mask = d->cap - 1;
@@ -196,18 +196,25 @@ dict_view (const NkDict *d)
 /* The id of a folded word, for the scanner: most words of a text are in the dictionary
  * (function words are), so the filter would seldom save the probe. */
 static inline guint32
-dict_word_id (NkDictView d, const char *folded, gsize len, guint32 h, guint64 prefix)
+dict_word_id (NkDictView d, const char *folded, gsize len, guint32 h, guint64 prefix,
+              guint16 *start)
 {
   for (guint i = h & d.mask;; i = (i + 1) & d.mask)
     {
       const NkDictSlot *s = &d.slots[i];
       if (s->id == NK_ENTITY_NO_ID)
-        return NK_ENTITY_NO_ID;
+        {
+          *start = 0;
+          return NK_ENTITY_NO_ID;
+        }
       if (s->prefix == prefix && s->len == len &&
           (len <= sizeof prefix ||
            memcmp (d.pool + s->off + sizeof prefix, folded + sizeof prefix,
                    len - sizeof prefix) == 0))
-        return s->id;
+        {
+          *start = s->start;
+          return s->id;
+        }
     }
 }
 
@@ -228,7 +235,10 @@ dict_new_slots (guint cap)
 {
   NkDictSlot *slots = g_new (NkDictSlot, cap);
   for (guint i = 0; i < cap; i++)
-    slots[i].id = NK_ENTITY_NO_ID;
+    {
+      slots[i].id = NK_ENTITY_NO_ID;
+      slots[i].start = 0;
+    }
   return slots;
 }
 
@@ -296,7 +306,8 @@ dict_add (NkDict *d, const char *folded, gsize len, gboolean *added)
   s->hash = h;
   s->prefix = key_prefix (folded, len);
   s->off = d->pool->len;
-  s->len = len;
+  s->len = (guint16) len;
+  s->start = 0;
   s->id = d->n++;
   pool_append (d->pool, folded, len);
   return s->id;
@@ -479,18 +490,24 @@ ascii_word_piece (const NkEntityGazetteer *gz, NkDictView dict, const char *fold
   out->start = s;
   out->end = e;
   out->shape = shape;
-  out->pad = 0;
-  out->id = NK_ENTITY_NO_ID;
-  out->hash = 0;
   if (n > NK_ENTITY_MAX_PIECE)
-    return;
+    {
+      out->pad = 0;
+      out->id = NK_ENTITY_NO_ID;
+      out->hash = 0;
+      return;
+    }
   /* whole blocks may be read: the caller's buffer has room past the piece */
   guint64 first = word_block_at (folded, n, 0), h = nk_hash_block (NK_HASH_SEED, first);
   for (guint k = 8; k < n; k += 8)
     h = nk_hash_block (h, word_block_at (folded, n, k));
-  out->hash = nk_hash_final (h, n);
-  if (gz)
-    out->id = dict_word_id (dict, folded, n, out->hash, GUINT64_TO_LE (first));
+  guint32 hash = nk_hash_final (h, n);
+  guint16 start = 0;
+  guint32 id = gz ? dict_word_id (dict, folded, n, hash, GUINT64_TO_LE (first), &start)
+                  : NK_ENTITY_NO_ID;
+  out->hash = hash;
+  out->id = id;
+  out->pad = start;
 }
 
 /* An ASCII word piece from @i, a byte at a time, for a word that does not fit the
@@ -640,7 +657,12 @@ piece_general (const NkEntityGazetteer *gz, const char *text, guint32 s, guint32
     {
       out->hash = nk_hash_bytes (buf, n);
       if (gz)
-        out->id = dict_find_slot (&gz->dict, buf, n, out->hash)->id;
+        {
+          const NkDictSlot *slot = dict_find_slot (&gz->dict, buf, n, out->hash);
+          out->id = slot->id;
+          if (shape & NK_PIECE_WORD)
+            out->pad = slot->start;
+        }
     }
 }
 
@@ -1117,6 +1139,7 @@ nk_entity_gazetteer_free (NkEntityGazetteer *gz)
   g_array_unref (gz->node_first);
   if (gz->root_child)
     g_array_unref (gz->root_child);
+  g_free (gz->node_leaf);
   g_free (gz->edges);
   g_array_unref (gz->records);
   g_array_unref (gz->entries);
@@ -1638,6 +1661,66 @@ entry_surname (NkEntityGazetteer *gz, const NkEntityEntry *e)
   return p->id;
 }
 
+/* May @rec fit a first piece that is neither capitalised nor in capitals (record_fits ()
+ * in nk-entity-tagger.c)? An exact spelling must match the text's bytes; otherwise only
+ * a key that begins with a capital needs one. */
+static gboolean
+record_fits_lower (const NkEntityRecord *rec)
+{
+  if (rec->exact)
+    return !(rec->exact[0] >= 'A' && rec->exact[0] <= 'Z');
+  return rec->kind == NK_RECORD_TITLE || !(rec->upper_mask & 1);
+}
+
+/* For every node, whether a record at it or below it may fit a lower-case first piece;
+ * children are numbered after their parents, so one pass from the last node up does. */
+static guint8 *
+nodes_fit_lower (const NkEntityGazetteer *gz)
+{
+  guint n = gz->node_first->len;
+  guint8 *lower = g_new0 (guint8, n);
+  gint32 *parent = g_new (gint32, n);
+  for (guint i = 0; i < n; i++)
+    parent[i] = -1;
+  for (guint i = 0; i < gz->edge_cap; i++)
+    if (gz->edges[i].used)
+      parent[gz->edges[i].value] = (gint32) (gz->edges[i].key >> 32);
+  for (guint node = 0; node < n; node++)
+    for (gint32 r = g_array_index (gz->node_first, gint32, node); r >= 0 && !lower[node];
+         r = g_array_index (gz->records, NkEntityRecord, r).next)
+      lower[node] = record_fits_lower (&g_array_index (gz->records, NkEntityRecord, r));
+  for (guint node = n; node-- > 1;)
+    if (lower[node] && parent[node] >= 0)
+      {
+        g_assert ((guint) parent[node] < node);
+        lower[parent[node]] = 1;
+      }
+  g_free (parent);
+  return lower;
+}
+
+/* NK_START_* of every dictionary id, for the scanner to copy into pieces. */
+static void
+start_flags_build (NkEntityGazetteer *gz)
+{
+  const guint32 date_start = NK_WORD_DATE_START | NK_WORD_MONTH | NK_WORD_WEEKDAY |
+                             NK_WORD_DATE_COUNT;
+  g_autofree guint8 *lower = nodes_fit_lower (gz);
+  guint8 *flags = g_new0 (guint8, gz->dict.n);
+  for (guint32 id = 0; id < gz->dict.n; id++)
+    {
+      gint32 child = g_array_index (gz->root_child, gint32, id);
+      if (child >= 0)
+        flags[id] |= NK_START_ROOT | (lower[child] ? NK_START_ROOT_LOWER : 0);
+      if ((nk_entity_word_flags (gz, id) & date_start) || id == gz->id_north)
+        flags[id] |= NK_START_RULE;
+    }
+  for (guint i = 0; i < gz->dict.cap; i++)
+    if (gz->dict.slots[i].id != NK_ENTITY_NO_ID)
+      gz->dict.slots[i].start = flags[gz->dict.slots[i].id];
+  g_free (flags);
+}
+
 void
 nk_entity_gazetteer_freeze (NkEntityGazetteer *gz)
 {
@@ -1713,5 +1796,12 @@ nk_entity_gazetteer_freeze (NkEntityGazetteer *gz)
       gint32 child = nk_entity_trie_child (gz, 0, id);
       g_array_append_val (gz->root_child, child);
     }
+  start_flags_build (gz);
+  /* the nodes without children, where a trie walk stops without probing the edges */
+  gz->node_leaf = g_malloc (gz->node_first->len);
+  memset (gz->node_leaf, 1, gz->node_first->len);
+  for (guint i = 0; i < gz->edge_cap; i++)
+    if (gz->edges[i].used)
+      gz->node_leaf[gz->edges[i].key >> 32] = 0;
   gz->frozen = TRUE;
 }

@@ -30,7 +30,20 @@ typedef struct {
   guint32       role_len[NK_ENTITY_MAX_ROLES];
 } NkEntityGroup;
 
+/* The group of a canonical name by where it is stored: within one document the same
+ * bytes at the same address with the same label are the same group, so a name met again
+ * (most come from the gazetteer) needs neither its hash nor a compare of its bytes. */
+#define NK_ENTITY_META_CACHE 64
+
+typedef struct {
+  const char *canon;
+  guint32     canon_len;
+  guint32     label;
+  guint32     group;
+} NkEntityCacheSlot;
+
 struct _NkEntityMeta {
+  NkEntityCacheSlot cache[NK_ENTITY_META_CACHE];   /* canon NULL: empty */
   GArray     *groups;     /* NkEntityGroup, first-mention order */
   GArray     *slots;      /* guint: group index + 1, open addressing */
   guint       room;       /* groups allocated */
@@ -71,6 +84,7 @@ nk_entity_meta_reset (NkEntityMeta *meta, guint n_mentions)
   g_array_set_size (meta->groups, n_mentions);
   g_array_set_size (meta->groups, 0);
   meta->room = n_mentions;
+  memset (meta->cache, 0, sizeof meta->cache);
   g_array_set_size (meta->slots, 0);
   g_array_set_size (meta->slots, cap);
 }
@@ -133,13 +147,33 @@ nk_entity_meta_group (NkEntityMeta *meta, NkEntityLabel label, const char *canon
   return g;
 }
 
+static NkEntityGroup *
+nk_entity_meta_group_cached (NkEntityMeta *meta, NkEntityLabel label, const char *canonical,
+                             gsize canon_len)
+{
+  guintptr a = (guintptr) canonical;
+  guint at = (guint) ((a ^ (a >> 7) ^ ((guintptr) label << 3)) & (NK_ENTITY_META_CACHE - 1));
+  NkEntityCacheSlot *c = &meta->cache[at];
+  if (c->canon == canonical && c->canon_len == canon_len && c->label == (guint32) label)
+    return &g_array_index (meta->groups, NkEntityGroup, c->group);
+  NkEntityGroup *g = nk_entity_meta_group (meta, label, canonical, canon_len);
+  if (canon_len <= G_MAXUINT32)
+    {
+      c->canon = canonical;
+      c->canon_len = (guint32) canon_len;
+      c->label = (guint32) label;
+      c->group = (guint32) (g - (NkEntityGroup *) (gpointer) meta->groups->data);
+    }
+  return g;
+}
+
 /* Counts one mention (with its role, a range of text, when it has one). */
 void
 nk_entity_meta_add (NkEntityMeta *meta, const char *text, NkEntityLabel label,
                     const char *canonical, gsize canon_len, guint32 role_start,
                     guint32 role_len)
 {
-  NkEntityGroup *g = nk_entity_meta_group (meta, label, canonical, canon_len);
+  NkEntityGroup *g = nk_entity_meta_group_cached (meta, label, canonical, canon_len);
 
   g->count++;
   if (role_len == 0)
@@ -155,13 +189,36 @@ nk_entity_meta_add (NkEntityMeta *meta, const char *text, NkEntityLabel label,
     }
 }
 
+#define NK_ONES G_GUINT64_CONSTANT (0x0101010101010101)
+#define NK_HIGHS G_GUINT64_CONSTANT (0x8080808080808080)
+
+/* Does one of the 8 bytes of @w need an escape: below 0x20, '"' or '\\'? (A byte from
+ * 0x80 never sets its own flag; a flag may only be wrong above a true one, and any true
+ * one is all we ask.) */
+static inline gboolean
+nk_entity_meta_block_escapes (guint64 w)
+{
+  guint64 quote = w ^ (NK_ONES * '"'), bslash = w ^ (NK_ONES * '\\');
+  guint64 low = (w - NK_ONES * 0x20) & ~w;
+  guint64 zq = (quote - NK_ONES) & ~quote, zb = (bslash - NK_ONES) & ~bslash;
+  return ((low | zq | zb) & NK_HIGHS) != 0;
+}
+
 /* A string as the exporter writes a json-glib string node holding it: up to a NUL, with
  * '"', '\\' and control characters escaped. The names and roles here seldom need escapes,
- * so one look at each byte usually lets the string be copied whole. */
+ * so a look at 8 bytes at a time usually lets the string be copied whole. */
 static void
 nk_entity_meta_append_string (GString *out, const char *s, gsize len)
 {
   gsize i = 0;
+  /* 8 bytes at a time while they lie inside the string */
+  for (; i + 8 <= len; i += 8)
+    {
+      guint64 w;
+      memcpy (&w, s + i, sizeof w);
+      if (G_UNLIKELY (nk_entity_meta_block_escapes (w)))
+        break;
+    }
   for (; i < len; i++)
     {
       guchar c = (guchar) s[i];

@@ -53,8 +53,19 @@ typedef struct {
   guint32 id;        /* dictionary id of the folded piece, or NK_ENTITY_NO_ID */
   guint32 hash;      /* hash of the folded piece: compares words not in the dictionary */
   guint16 shape;
-  guint16 pad;       /* 0 from the scanner; the tagger keeps a flag there */
+  guint16 pad;       /* NK_START_* bits of its dictionary entry from the scanner (word
+                      * pieces only); the tagger keeps a flag there too */
 } NkEntityPiece;
+
+/* What a word can begin, from its dictionary slot (NkDictSlot.start, set at freeze),
+ * copied into NkEntityPiece.pad by the scanner: the tagger's passes then skip
+ * most pieces with one test. Bit 0 is left to the tagger. */
+enum {
+  NK_START_ROOT       = 1 << 1,   /* the trie's root has a child for it */
+  NK_START_ROOT_LOWER = 1 << 2,   /* and a record below it may fit a first piece that is
+                                   * neither capitalised nor in capitals */
+  NK_START_RULE       = 1 << 3,   /* a date word that may begin a date, or "north" */
+};
 
 typedef enum {
   NK_RECORD_ENTRY,     /* a gazetteer alias of an entry */
@@ -95,7 +106,9 @@ typedef struct {
   guint64 prefix;   /* the first 8 bytes, zero-padded: most words compare without the pool */
   guint32 hash;
   guint32 off;
-  guint32 len;
+  guint16 len;      /* at most NK_ENTITY_MAX_PIECE: keys are folded into buffers that size */
+  guint16 start;    /* NK_START_* of the word once frozen, else 0: the scanner reads it with
+                     * the id, from the same cache line */
   guint32 id;
 } NkDictSlot;
 
@@ -146,6 +159,7 @@ struct _NkEntityGazetteer {
   /* trie */
   GArray       *node_first;   /* gint32 per node: first record or -1 */
   GArray       *root_child;   /* gint32 per dictionary id: the root's child, or -1 (frozen) */
+  guint8       *node_leaf;    /* per node: 1 when it has no child (frozen), else NULL */
   NkEdgeSlot   *edges;
   guint64       edge_filter[NK_FILTER_WORDS];
   guint         edge_cap;

@@ -193,9 +193,11 @@ same_word (const NkEntityTagger *t, guint a, guint b)
                               pa->end - pa->start) == 0;
 }
 
-/* In NkEntityPiece.pad (which the scanner leaves 0): a match starts at the piece, and
- * match_data holds its index (so that match_data needs no clearing per document). */
+/* In NkEntityPiece.pad (whose bit 0 the scanner leaves 0, next to the NK_START_* bits): a
+ * match starts at the piece, and match_data holds its index (so that match_data needs no
+ * clearing per document). */
 #define PAD_MATCH 1
+G_STATIC_ASSERT ((PAD_MATCH & (NK_START_ROOT | NK_START_ROOT_LOWER | NK_START_RULE)) == 0);
 
 static gint32
 match_starting (const NkEntityTagger *t, guint k)
@@ -251,6 +253,46 @@ record_fits (const NkEntityTagger *t, const NkEntityRecord *rec, guint i, guint 
   return TRUE;
 }
 
+/* Can a trie key begin at @p? Most words begin none, and most lower-case ones none that
+ * fits them: the scanner copied what the word can begin into pad (word pieces only). */
+static inline gboolean
+trie_start (const NkEntityPiece *p)
+{
+  guint need = (p->shape & (NK_PIECE_CAP | NK_PIECE_ALLCAPS)) ? NK_START_ROOT
+                                                              : NK_START_ROOT_LOWER;
+  return (p->pad & need) != 0;
+}
+
+/* The shape and pad of a piece as one value (two adjacent fields: one load). */
+static inline guint32
+piece_bits (const NkEntityPiece *p)
+{
+  return (guint32) p->shape | ((guint32) p->pad << 16);
+}
+
+/* The first piece of [@i, @end) with one of @mask's bits (piece_bits ()), or @end: a loop
+ * of its own keeps the few values it needs in registers. */
+static inline guint
+next_with (const NkEntityPiece *pieces, guint i, guint end, guint32 mask)
+{
+  const NkEntityPiece *p = pieces + i, *e = pieces + end;
+  while (p < e && !(piece_bits (p) & mask))
+    p++;
+  return (guint) (p - pieces);
+}
+
+/* The first piece from @i on where a trie key may begin, or @end: first to a word the
+ * root has a child for, then the test of its case. */
+static inline guint
+next_trie_start (const NkEntityPiece *pieces, guint i, guint end)
+{
+  const guint32 root = (guint32) (NK_START_ROOT | NK_START_ROOT_LOWER) << 16;
+  for (i = next_with (pieces, i, end, root); i < end && !trie_start (&pieces[i]);
+       i = next_with (pieces, i + 1, end, root))
+    ;
+  return i;
+}
+
 static void
 trie_pass (NkEntityTagger *t, const NkSentence *s)
 {
@@ -258,29 +300,25 @@ trie_pass (NkEntityTagger *t, const NkSentence *s)
   /* the arrays in locals: the stores below would make the compiler load them again */
   const NkEntityPiece *pieces = PIECE (t, 0);
   const gint32 *root = (const gint32 *) (gpointer) gz->root_child->data;
-  guint n_root = gz->root_child->len;
-  for (guint i = s->first; i < s->end;)
+  const guint8 *leaf = gz->node_leaf;
+  const gint32 *node_first = (const gint32 *) (gpointer) gz->node_first->data;
+  const NkEntityRecord *records = t->records;
+  const guint end = s->end;
+  for (guint i = next_trie_start (pieces, s->first, end); i < end;
+       i = next_trie_start (pieces, i, end))
     {
-      guint32 id = pieces[i].id;
-      /* most words start no entry: the root step is one array load */
-      if (!(pieces[i].shape & NK_PIECE_WORD) || id >= n_root || root[id] < 0)
-        {
-          i++;
-          continue;
-        }
-      gint32 node = root[id], best_rec = -1;
+      gint32 node = root[pieces[i].id], best_rec = -1;
       guint best_end = i;
       for (guint j = i; node >= 0;)
         {
-          for (gint32 r = g_array_index (gz->node_first, gint32, node); r >= 0;
-               r = RECORD (t, r)->next)
-            if (record_fits (t, RECORD (t, r), i, j))
+          for (gint32 r = node_first[node]; r >= 0; r = records[r].next)
+            if (record_fits (t, &records[r], i, j))
               {
                 best_rec = r;
                 best_end = j;
                 break;
               }
-          if (++j >= s->end)
+          if (++j >= end || leaf[node])
             break;
           node = nk_entity_trie_child (gz, node, PIECE (t, j)->id);
         }
@@ -928,24 +966,28 @@ title_mention (NkEntityTagger *t, guint si, const NkMatch *mt)
                           role_last);
 }
 
+/* The first piece from @i on where a rule may begin, or @end. Most words are in lower
+ * case and begin no match and no date (NK_START_RULE: a date word or "north"): no rule
+ * starts at them; punctuation has none of these bits. */
+static inline guint
+next_rule_start (const NkEntityPiece *pieces, guint i, guint end)
+{
+  return next_with (pieces, i, end,
+                    (NK_PIECE_CAP | NK_PIECE_ALLCAPS | NK_PIECE_DIGITS) |
+                    ((guint32) (PAD_MATCH | NK_START_RULE) << 16));
+}
+
 static void
 rule_pass (NkEntityTagger *t, guint si)
 {
   const NkSentence *s = &g_array_index (t->sents, NkSentence, si);
   for (guint i = s->first; i < s->end;)
     {
+      i = next_rule_start (PIECE (t, 0), i, s->end);
+      if (i >= s->end)
+        break;
       const NkEntityPiece *p = PIECE (t, i);
       if (!(p->shape & NK_PIECE_WORD))
-        {
-          i++;
-          continue;
-        }
-      /* most words are in lower case, begin no match and no date: no rule below starts
-       * at them */
-      if (!(p->shape & (NK_PIECE_CAP | NK_PIECE_ALLCAPS | NK_PIECE_DIGITS)) &&
-          match_starting (t, i) < 0 && p->id != t->gz->id_north &&
-          !(wflags (t, i) & (NK_WORD_DATE_START | NK_WORD_MONTH | NK_WORD_WEEKDAY |
-                             NK_WORD_DATE_COUNT)))
         {
           i++;
           continue;
