@@ -71,6 +71,8 @@ nk_vader_init_classes (void)
         c |= NK_VADER_C_PUNCT;
       if (b >= 0x80)
         c |= NK_VADER_C_BREAK;
+      if (b >= 'a' && b <= 'z')
+        c |= NK_VADER_C_LOWER;
       nk_vader_class[b] = c;
       nk_vader_lower_table[b] = (b >= 'A' && b <= 'Z') ? b + 32 : b;
     }
@@ -129,6 +131,8 @@ nk_vader_table_get (NkVaderLexicon *lex,
   memset (e, 0, sizeof *e);
   e->key_off = lex->pool->len;
   e->key_len = len;
+  if (memchr (key, 0xe2, len) != NULL)
+    lex->wide_keys = TRUE;
   memcpy (&e->key8, key, MIN (len, 8));
   e->key8 = GUINT64_FROM_LE (e->key8);
   g_string_append_len (lex->pool, key, len);
@@ -326,6 +330,23 @@ nk_vader_emoji_finish (NkVaderLexicon *lex)
     lex->emoji_bmp[lex->emoji[i].cp >> 3] |= 1 << (lex->emoji[i].cp & 7);
 }
 
+void
+nk_vader_lexicon_finish_plain (NkVaderLexicon *lex)
+{
+  lex->gp_plain[0] = lex->gp_plain[1] = 0;
+  if (lex->wide_keys)
+    return;
+  for (gunichar cp = 0x2000; cp < 0x2080; cp++)
+    {
+      gboolean space = cp <= 0x200a || cp == 0x2028 || cp == 0x2029 || cp == 0x202f ||
+                       cp == 0x205f;
+      gboolean emoji = lex->n_emoji > 0 && (lex->emoji_bmp[cp >> 3] & (1 << (cp & 7)));
+
+      if (!space && !emoji)
+        lex->gp_plain[(cp - 0x2000) >> 6] |= G_GUINT64_CONSTANT (1) << ((cp - 0x2000) & 63);
+    }
+}
+
 NkVaderLexicon *
 nk_vader_lexicon_new_from_data (const char *lexicon_data,
                                 gsize       lexicon_len,
@@ -345,6 +366,7 @@ nk_vader_lexicon_new_from_data (const char *lexicon_data,
                               nk_vader_emoji_line, error))
     return NULL;
   nk_vader_emoji_finish (lex);
+  nk_vader_lexicon_finish_plain (lex);
   return g_steal_pointer (&lex);
 }
 
@@ -536,6 +558,7 @@ nk_vader_lexicon_copy (const NkVaderLexicon *base)
   lex->emoji_max = base->emoji_max;
   memcpy (lex->emoji_ascii, base->emoji_ascii, sizeof lex->emoji_ascii);
   memcpy (lex->emoji_bmp, base->emoji_bmp, sizeof lex->emoji_bmp);
+  lex->wide_keys = base->wide_keys;
   return lex;
 }
 
@@ -556,6 +579,7 @@ nk_vader_lexicon_new_extended_from_data (const NkVaderLexicon *base,
                               display_name ? display_name : "user lexicon",
                               nk_vader_user_line, error))
     return NULL;
+  nk_vader_lexicon_finish_plain (lex);
   return g_steal_pointer (&lex);
 }
 

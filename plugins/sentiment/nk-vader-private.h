@@ -32,6 +32,7 @@ enum {
   NK_VADER_C_SPACE = 1 << 0,  /* Python whitespace (ASCII) */
   NK_VADER_C_PUNCT = 1 << 1,  /* string.punctuation */
   NK_VADER_C_BREAK = 1 << 2,  /* may not start a word: an ASCII space or a byte >= 0x80 */
+  NK_VADER_C_LOWER = 1 << 3,  /* an ASCII small letter: a word starting so is not isupper */
 };
 
 /* Class and lowercase of each byte, filled by nk_vader_init_classes (). */
@@ -94,7 +95,14 @@ struct _NkVaderLexicon {
   gunichar      emoji_max;
   guint64       emoji_ascii[2];  /* bitmap of ASCII code points that are emoji keys */
   guint8        emoji_bmp[65536 / 8];  /* bitmap of BMP code points that are emoji keys */
+  gboolean      wide_keys;  /* some key has a byte 0xe2 (it may hold General Punctuation) */
+  /* U+2000..U+207F that a word may hold and still be in no table and need no rewriting:
+   * no space, no emoji key, and no key has such a character (see wide_keys). */
+  guint64       gp_plain[2];
 };
+
+/* Fills gp_plain, once every key and emoji of @lex is known. */
+void  nk_vader_lexicon_finish_plain (NkVaderLexicon *lex);
 
 /* Word-at-a-time hashing, eight bytes per multiply. A word is hashed with its bytes or-ed
  * with 0x20: that folds ASCII case, so the tokenizer hashes a word without lowercasing it
@@ -104,7 +112,6 @@ struct _NkVaderLexicon {
 #define NK_VADER_ONES G_GUINT64_CONSTANT (0x0101010101010101)
 #define NK_VADER_HIGH G_GUINT64_CONSTANT (0x8080808080808080)
 #define NK_VADER_CASE G_GUINT64_CONSTANT (0x2020202020202020)
-#define NK_VADER_SEED G_GUINT64_CONSTANT (0x243F6A8885A308D3)
 #define NK_VADER_MULT G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)
 
 /* Eight bytes from @p (which must be readable), the first one the lowest. */
@@ -124,42 +131,26 @@ nk_vader_chunk_mask (gsize n)
   return ~G_GUINT64_CONSTANT (0) >> (64 - 8 * n);
 }
 
-#ifdef __SIZEOF_INT128__
-__extension__ typedef unsigned __int128 NkVaderU128;
-
-/* The two halves of the full product, folded: every bit of @h reaches the result. */
+/* One multiply per chunk; the high half of the product, where every input bit has reached,
+ * is what nk_vader_hash_finish keeps. */
 static inline guint64
 nk_vader_mix (guint64 h)
 {
-  /* The halves as two expressions: GCC keeps them in registers so. */
-  guint64 lo = h * NK_VADER_MULT;
-  guint64 hi = (guint64) (((NkVaderU128) h * NK_VADER_MULT) >> 64);
-
-  return lo ^ hi;
+  return h * NK_VADER_MULT;
 }
-#else
-static inline guint64
-nk_vader_mix (guint64 h)
-{
-  h *= NK_VADER_MULT;
-  h ^= h >> 29;
-  h *= G_GUINT64_CONSTANT (0xBF58476D1CE4E5B9);
-  return h ^ (h >> 32);
-}
-#endif
 
 /* The hash of a word of @len bytes, given its chunks c (bytes or-ed with 0x20, zero-padded):
- * h = mix (h ^ c) over them from SEED ^ len, its low 32 bits kept. */
+ * h = mix (h ^ c) over them from h = len, its high 32 bits kept. */
 static inline guint64
 nk_vader_hash_start (gsize len)
 {
-  return NK_VADER_SEED ^ len;
+  return len;
 }
 
 static inline guint32
 nk_vader_hash_finish (guint64 h)
 {
-  return (guint32) h;
+  return (guint32) (h >> 32);
 }
 
 static inline guint32

@@ -18,7 +18,7 @@
 
 #include <math.h>
 
-#if defined (__SSE2__) && defined (__x86_64__)
+#if defined (__SSE2__) && defined (__x86_64__) && !defined (NK_VADER_NO_SSE2)
 #include <emmintrin.h>
 #define NK_VADER_SSE2 1
 #endif
@@ -348,17 +348,33 @@ nk_vader_pad (char       **buf,
   return (const guchar *) *buf;
 }
 
-static guint
-nk_vader_count_byte (const guchar *s,
-                     gsize         len,
-                     guchar        c)
+/* The reference's text.count ("!") and text.count ("?") on the padded working text @s (its
+ * padding is spaces, so whole 16-byte blocks may be read). */
+static void
+nk_vader_count_marks (const guchar *s,
+                      gsize         len,
+                      guint        *n_excl,
+                      guint        *n_quest)
 {
-  const guchar *p = s, *end = s + len;
-  guint n = 0;
+  guint ne = 0, nq = 0;
+  gsize i = 0;
 
-  while ((p = memchr (p, c, end - p)) != NULL)
-    n++, p++;
-  return n;
+#ifdef NK_VADER_SSE2
+  for (; i < len; i += 16)
+    {
+      __m128i v = _mm_loadu_si128 ((const __m128i *) (s + i));
+      guint e = _mm_movemask_epi8 (_mm_cmpeq_epi8 (v, _mm_set1_epi8 ('!')));
+      guint q = _mm_movemask_epi8 (_mm_cmpeq_epi8 (v, _mm_set1_epi8 ('?')));
+
+      if (G_UNLIKELY ((e | q) != 0))
+        ne += __builtin_popcount (e), nq += __builtin_popcount (q);
+    }
+#else
+  for (; i < len; i++)
+    ne += s[i] == '!', nq += s[i] == '?';
+#endif
+  *n_excl = ne;
+  *n_quest = nq;
 }
 
 /* Length of the Python whitespace character (str.isspace) at @s[i], else 0. */
@@ -805,8 +821,31 @@ nk_vader_find_word (const NkVaderLexicon *lex,
     }
 }
 
+/* nk_vader_find_word for a word of up to 8 bytes given as @key8: its bytes lowercased and
+ * zero-padded, as NkVaderEntry.key8 holds them. */
+static inline const NkVaderEntry *
+nk_vader_find_key8 (const NkVaderLexicon *lex,
+                    guint64               key8,
+                    gsize                 len,
+                    guint32               hash)
+{
+  for (guint i = hash & lex->mask;; i = (i + 1) & lex->mask)
+    {
+      const NkVaderSlot *slot = &lex->slots[i];
+      const NkVaderEntry *e;
+
+      if (slot->index == 0)
+        return NULL;
+      if (slot->hash != hash)
+        continue;
+      e = &lex->entries[slot->index - 1];
+      if (e->key_len == len && e->key8 == key8)
+        return e;
+    }
+}
+
 /* Records that token @n has table entry @e. */
-G_NO_INLINE static void
+static inline void
 nk_vader_note_entry (NkVaderScratch     *s,
                      guint               n,
                      const NkVaderEntry *e)
@@ -886,10 +925,10 @@ nk_vader_tokenize_generic (const NkVaderLexicon *lex,
   return TRUE;
 }
 
-/* The two steps of the tokenizer's common case, on a word of up to 15 bytes: where it ends
- * (the offset of the first byte <= 0x20 or >= 0x80 among p[0..15], 16 if none), then its
- * hash (nk_vader_hash) and whether it is str.isupper. The word is read sixteen bytes at a
- * time with SSE2, else eight (see nk_vader_swar_stop). */
+/* The steps of the tokenizer's common case, on a word of up to 15 bytes: where it ends (the
+ * offset of the first byte <= 0x20 or >= 0x80 among p[0..15], 16 if none), its hash
+ * (nk_vader_hash) and whether it is str.isupper. The word is read sixteen bytes at a time
+ * with SSE2, else eight (see nk_vader_swar_stop). */
 #ifdef NK_VADER_SSE2
 static const guint8 nk_vader_len_mask[16][16] __attribute__ ((aligned (16))) = {
 #define NK_M(n) { (n) > 0 ? 0xff : 0, (n) > 1 ? 0xff : 0, (n) > 2 ? 0xff : 0, \
@@ -922,18 +961,39 @@ nk_vader_sse_range (__m128i v,
 
 static inline guint32
 nk_vader_short_word_hash (const guchar *a,
-                          gsize         len,
-                          gboolean     *upper)
+                          gsize         len)
 {
   __m128i mask = _mm_load_si128 ((const __m128i *) nk_vader_len_mask[len]);
-  __m128i v = _mm_and_si128 (_mm_loadu_si128 ((const __m128i *) a), mask);
-  __m128i c = _mm_or_si128 (v, _mm_and_si128 (_mm_set1_epi8 (0x20), mask));
+  __m128i c = _mm_and_si128 (_mm_or_si128 (_mm_loadu_si128 ((const __m128i *) a),
+                                           _mm_set1_epi8 (0x20)), mask);
   guint64 h = nk_vader_mix (nk_vader_hash_start (len) ^ (guint64) _mm_cvtsi128_si64 (c));
 
   if (len > 8)
     h = nk_vader_mix (h ^ (guint64) _mm_cvtsi128_si64 (_mm_unpackhi_epi64 (c, c)));
-  *upper = nk_vader_sse_range (v, 'a', 'z') == 0 && nk_vader_sse_range (v, 'A', 'Z') != 0;
   return nk_vader_hash_finish (h);
+}
+
+static inline gboolean
+nk_vader_short_word_upper (const guchar *a,
+                           gsize         len)
+{
+  __m128i mask = _mm_load_si128 ((const __m128i *) nk_vader_len_mask[len]);
+  __m128i v = _mm_and_si128 (_mm_loadu_si128 ((const __m128i *) a), mask);
+
+  return nk_vader_sse_range (v, 'a', 'z') == 0 && nk_vader_sse_range (v, 'A', 'Z') != 0;
+}
+
+/* The first 8 bytes of the word [@a, @a + @len), @len <= 8, lowercased and zero-padded. */
+static inline guint64
+nk_vader_short_word_key8 (const guchar *a,
+                          gsize         len)
+{
+  __m128i mask = _mm_load_si128 ((const __m128i *) nk_vader_len_mask[len]);
+  __m128i v = _mm_and_si128 (_mm_loadu_si128 ((const __m128i *) a), mask);
+  __m128i caps = _mm_and_si128 (_mm_cmpgt_epi8 (v, _mm_set1_epi8 ('A' - 1)),
+                                _mm_cmpgt_epi8 (_mm_set1_epi8 ('Z' + 1), v));
+
+  return (guint64) _mm_cvtsi128_si64 (_mm_add_epi8 (v, _mm_and_si128 (caps, _mm_set1_epi8 (0x20))));
 }
 #else
 static inline guint
@@ -949,17 +1009,14 @@ nk_vader_short_word_end (const guchar *p)
 
 static inline guint32
 nk_vader_short_word_hash (const guchar *a,
-                          gsize         len,
-                          gboolean     *upper)
+                          gsize         len)
 {
-  guint64 h = nk_vader_hash_start (len), x, x2, lo, up;
+  guint64 h = nk_vader_hash_start (len), x, x2;
 
   if (len <= 8)
     {
       x = nk_vader_load_word (a) & nk_vader_chunk_mask (len);
       h = nk_vader_mix (h ^ ((x | NK_VADER_CASE) & nk_vader_chunk_mask (len)));
-      lo = nk_vader_swar_lower (x);
-      up = lo == 0 ? nk_vader_swar_upper (x) : 0;
     }
   else
     {
@@ -967,20 +1024,143 @@ nk_vader_short_word_hash (const guchar *a,
       x2 = nk_vader_load_word (a + 8) & nk_vader_chunk_mask (len - 8);
       h = nk_vader_mix (h ^ (x | NK_VADER_CASE));
       h = nk_vader_mix (h ^ ((x2 | NK_VADER_CASE) & nk_vader_chunk_mask (len - 8)));
-      lo = nk_vader_swar_lower (x) | nk_vader_swar_lower (x2);
-      up = lo == 0 ? nk_vader_swar_upper (x) | nk_vader_swar_upper (x2) : 0;
     }
-  *upper = up != 0;
   return nk_vader_hash_finish (h);
 }
+
+static inline gboolean
+nk_vader_short_word_upper (const guchar *a,
+                           gsize         len)
+{
+  guint64 x = nk_vader_load_word (a) & nk_vader_chunk_mask (MIN (len, 8)), x2 = 0;
+
+  if (len > 8)
+    x2 = nk_vader_load_word (a + 8) & nk_vader_chunk_mask (len - 8);
+  if ((nk_vader_swar_lower (x) | nk_vader_swar_lower (x2)) != 0)
+    return FALSE;
+  return (nk_vader_swar_upper (x) | nk_vader_swar_upper (x2)) != 0;
+}
+
+static inline guint64
+nk_vader_short_word_key8 (const guchar *a,
+                          gsize         len)
+{
+  guint64 x = nk_vader_load_word (a) & nk_vader_chunk_mask (len);
+
+  return x + (nk_vader_swar_upper (x) >> 2);
+}
 #endif
+
+/* Whether [@a, @a + @len) (any length, padded) is str.isupper when its only characters
+ * that are not ASCII are uncased: some ASCII capital and no ASCII small letter. */
+static gboolean
+nk_vader_ascii_upper (const guchar *a,
+                      gsize         len)
+{
+  guint64 up = 0, lo = 0, x;
+  gsize off = 0;
+
+  for (; len - off > 8; off += 8)
+    {
+      x = nk_vader_load_word (a + off);
+      up |= nk_vader_swar_upper (x);
+      lo |= nk_vader_swar_lower (x);
+    }
+  x = nk_vader_load_word (a + off) & nk_vader_chunk_mask (len - off);
+  up |= nk_vader_swar_upper (x);
+  lo |= nk_vader_swar_lower (x);
+  return up != 0 && lo == 0;
+}
+
+/* Whether General Punctuation @cp (from nk_vader_general_punct) is plain for @lex. */
+static inline gboolean
+nk_vader_gp_is_plain (const NkVaderLexicon *lex,
+                      gunichar              cp)
+{
+  cp -= 0x2000;
+  return (lex->gp_plain[cp >> 6] >> (cp & 63)) & 1;
+}
+
+/* A word of printable ASCII and plain General Punctuation (curly quotes, dashes: in no key,
+ * no emoji, no space, uncased, kept by str.lower, not string.punctuation), of any length,
+ * up to an ASCII space: the common word the fast loop could not take. Returns where it
+ * ends, or NULL when it has any other character (nk_vader_slow_word's business). A word
+ * with such a character is in no table: its lowercase keeps the character, no key has it. */
+G_NO_INLINE static const guchar *
+nk_vader_plain_word (const NkVaderLexicon *lex,
+                     NkVaderScratch       *s,
+                     const guchar         *u,
+                     const guchar         *p)
+{
+  const guchar *q = p;
+  const NkVaderEntry *entry = NULL;
+  gboolean wide = FALSE, upper;
+  NkVaderWord2 w = { p, p };
+
+  for (;;)
+    {
+#ifdef NK_VADER_SSE2
+      __m128i v = _mm_loadu_si128 ((const __m128i *) q);
+      guint hi = _mm_movemask_epi8 (v);
+      guint any = hi | _mm_movemask_epi8 (_mm_cmplt_epi8 (v, _mm_set1_epi8 (0x21)));
+      guint i;
+
+      if (any == 0)
+        {
+          q += 16;
+          continue;
+        }
+      i = __builtin_ctz (any);
+#else
+      guint64 m = nk_vader_swar_stop (nk_vader_load_word (q));
+      guint i;
+
+      if (m == 0)
+        {
+          q += 8;
+          continue;
+        }
+      i = NK_VADER_CTZ (m) >> 3;
+#endif
+      q += i;
+      if (*q < 0x80)
+        break;
+      {
+        gunichar cp = nk_vader_general_punct (q);
+
+        if (cp == 0 || !nk_vader_gp_is_plain (lex, cp))
+          return NULL;
+      }
+      wide = TRUE;
+      q += 3;
+    }
+  if (!(nk_vader_class[*q] & NK_VADER_C_SPACE) || q == p)
+    return NULL;
+  w.e = q;
+  if ((nk_vader_class[*p] | nk_vader_class[q[-1]]) & NK_VADER_C_PUNCT)
+    w = nk_vader_strip_word (p, q, wide);
+  if (wide)
+    upper = nk_vader_ascii_upper (w.a, w.e - w.a);
+  else
+    {
+      guint64 up = 0, lo = 0;
+      guint32 hash = nk_vader_hash_any_word (w.a, w.e - w.a, &up, &lo);
+
+      if (nk_vader_bloom_test (lex, hash))
+        entry = nk_vader_find_word (lex, w.a, w.e - w.a, hash);
+      upper = up != 0 && lo == 0;
+    }
+  nk_vader_push_token (s, w.a - u, w.e - u, entry, upper);
+  return q;
+}
 
 /* Splits like str.split() and strips each token. @u is followed by NK_VADER_PAD spaces, so
  * words are read eight bytes at a time with no bounds check. The common word (printable
  * ASCII, up to 15 bytes, then an ASCII space) is done here: a load or two find its end, a
  * look at its first and last bytes says whether to strip it, and it is hashed without
  * being lowercased (see nk_vader_hash); most words are in no table, which the Bloom filter
- * says. Other words go to nk_vader_slow_word.
+ * says, and most start with a small letter, which says they are not str.isupper. Other
+ * words go to nk_vader_plain_word, then nk_vader_slow_word.
  *
  * With @check_emoji, stops at the first emoji instead, returning FALSE and its offset in
  * *@emoji_off: the reference replaces emoji before it splits, so the text must be
@@ -994,6 +1174,7 @@ nk_vader_tokenize (const NkVaderLexicon *lex,
                    gsize                *emoji_off)
 {
   const guchar *p = u, *end = u + len;
+  const guint64 *bloom = lex->bloom;
   NkVaderTok *t;
   guint n_upper = 0;
 
@@ -1008,10 +1189,10 @@ nk_vader_tokenize (const NkVaderLexicon *lex,
   while (p < end)
     {
       guint8 c = nk_vader_class[*p];
-      const guchar *q, *a, *e;
+      const guchar *q, *a, *e, *r;
       const NkVaderEntry *entry;
       gsize wlen, sl;
-      guint32 hash;
+      guint32 hash, bit;
       guint k;
       gboolean upper;
 
@@ -1034,7 +1215,7 @@ nk_vader_tokenize (const NkVaderLexicon *lex,
       if (G_UNLIKELY (k == 16 || *q != ' '))
         goto slow;
       a = p, e = q;
-      if (G_UNLIKELY ((c | nk_vader_class[q[-1]]) & NK_VADER_C_PUNCT))
+      if ((c | nk_vader_class[q[-1]]) & NK_VADER_C_PUNCT)
         {
           if (!(c & NK_VADER_C_PUNCT))
             {
@@ -1049,15 +1230,27 @@ nk_vader_tokenize (const NkVaderLexicon *lex,
               NkVaderWord2 w = nk_vader_strip_word (p, q, FALSE);
 
               a = w.a, e = w.e;
+              c = nk_vader_class[*a];
             }
         }
       wlen = e - a;
-      hash = nk_vader_short_word_hash (a, wlen, &upper);
-      entry = &nk_vader_no_entry;
-      if (G_UNLIKELY (nk_vader_bloom_test (lex, hash)))
+      hash = nk_vader_short_word_hash (a, wlen);
+      upper = FALSE;
+      if (!(c & NK_VADER_C_LOWER))
         {
-          const NkVaderEntry *f = nk_vader_find_word (lex, a, wlen, hash);
+          upper = nk_vader_short_word_upper (a, wlen);
+          n_upper += upper;
+        }
+      entry = &nk_vader_no_entry;
+      bit = hash >> NK_VADER_BLOOM_SHIFT;
+      if (G_UNLIKELY ((bloom[bit >> 6] >> (bit & 63)) & 1))
+        {
+          const NkVaderEntry *f;
 
+          if (wlen <= 8)
+            f = nk_vader_find_key8 (lex, nk_vader_short_word_key8 (a, wlen), wlen, hash);
+          else
+            f = nk_vader_find_long_word (lex, a, wlen, hash);
           if (f != NULL)
             {
               entry = f;
@@ -1069,16 +1262,20 @@ nk_vader_tokenize (const NkVaderLexicon *lex,
       t->entry = entry;
       t->upper = upper;
       t++;
-      n_upper += upper;
       p = q + 1;  /* past the space */
       continue;
 
     slow:
       s->n_toks = t - s->toks;
       s->n_upper = n_upper;
-      p = nk_vader_slow_word (lex, s, u, len, p, check_emoji, emoji_off);
-      if (p == NULL)
+      r = NULL;
+      if (!lex->wide_keys)
+        r = nk_vader_plain_word (lex, s, u, p);
+      if (r == NULL)
+        r = nk_vader_slow_word (lex, s, u, len, p, check_emoji, emoji_off);
+      if (r == NULL)
         return FALSE;
+      p = r;
       t = s->toks + s->n_toks;
       n_upper = s->n_upper;
     }
@@ -1401,16 +1598,18 @@ nk_vader_punct_amplifier (guint n_excl,
   return ep + qm;
 }
 
+/* The scores from the final valences; the '!' and '?' of the working text are counted only
+ * when some valence is not zero (else the emphasis changes nothing). */
 static void
 nk_vader_score_valence (const NkVaderCtx *c,
-                        guint             n_excl,
-                        guint             n_quest,
+                        const guchar     *work,
+                        gsize             len,
                         NkVaderScores    *scores)
 {
   const double *val = c->s->hit_val;
   guint n_hits = c->s->n_hits;
   double sum_s = 0, amp, compound, pos_sum = 0.0, neg_sum = 0.0, total;
-  guint neu_count = c->n;
+  guint neu_count = c->n, n_excl, n_quest;
 
   memset (scores, 0, sizeof *scores);
   scores->n_tokens = c->n;
@@ -1418,20 +1617,26 @@ nk_vader_score_valence (const NkVaderCtx *c,
     return;
   /* Left to right like Python's sum (); the zeros skipped leave every partial sum as is. */
   for (guint h = 0; h < n_hits; h++)
-    sum_s += val[h];
+    {
+      sum_s += val[h];
+      if (val[h] > 0)
+        pos_sum += (val[h] + 1), neu_count--;
+      if (val[h] < 0)
+        neg_sum += (val[h] - 1), neu_count--;
+    }
+  if (pos_sum == 0 && neg_sum == 0)
+    {
+      /* Every valence is zero: sum_s is 0, so compound and pos and neg are 0, neu n / n. */
+      scores->neu = 1.0;
+      return;
+    }
+  nk_vader_count_marks (work, len, &n_excl, &n_quest);
   amp = nk_vader_punct_amplifier (n_excl, n_quest);
   if (sum_s > 0)
     sum_s += amp;
   else if (sum_s < 0)
     sum_s -= amp;
   compound = nk_vader_normalize (sum_s);
-  for (guint h = 0; h < n_hits; h++)
-    {
-      if (val[h] > 0)
-        pos_sum += (val[h] + 1), neu_count--;
-      if (val[h] < 0)
-        neg_sum += (val[h] - 1), neu_count--;
-    }
   if (pos_sum > fabs (neg_sum))
     pos_sum += amp;
   else if (pos_sum < fabs (neg_sum))
@@ -1468,7 +1673,6 @@ nk_vader_score (const NkVaderLexicon *lexicon,
 {
   NkVaderCtx c = { lexicon, scratch, 0, FALSE };
   gsize first = 0;
-  guint n_excl, n_quest;
   const guchar *work;
 
   g_return_if_fail (lexicon != NULL && scratch != NULL && scores != NULL);
@@ -1489,9 +1693,6 @@ nk_vader_score (const NkVaderLexicon *lexicon,
       scratch->scan = work;
       nk_vader_tokenize (lexicon, scratch, work, len, FALSE, &first);
     }
-  /* The reference's text.count ("!") and text.count ("?"), on the working text. */
-  n_excl = nk_vader_count_byte (work, len, '!');
-  n_quest = nk_vader_count_byte (work, len, '?');
   c.n = scratch->n_toks;
   c.cap_diff = scratch->n_upper > 0 && scratch->n_upper < c.n;  /* allcap_differential */
   for (guint h = 0; h < scratch->n_hits; h++)
@@ -1507,7 +1708,7 @@ nk_vader_score (const NkVaderLexicon *lexicon,
       scratch->hit_rules[h] = rules;
     }
   nk_vader_but_check (scratch);
-  nk_vader_score_valence (&c, n_excl, n_quest, scores);
+  nk_vader_score_valence (&c, work, len, scores);
 }
 
 double
