@@ -2,9 +2,13 @@
 # bench/run.sh — nkpipe throughput beside `wc -w`, in one hyperfine run (see bench/README.md).
 #
 # Usage: bench/run.sh [NKPIPE] [--corpus FILE.jsonl] [--html DIR] [--runs N] [--no-html]
+#                     [--hyperfine]
 #   NKPIPE   path to the nkpipe binary (default: build/core/nkpipe)
+#   --hyperfine  time with hyperfine (all runs of one command, then the next) instead of
+#            bench/interleave.py (round after round, each command once per round: on a shared
+#            machine a burst of other work then falls on every command alike)
 #
-# Measures, with --jobs 1 and best of N runs (default 3, after one warm-up):
+# Measures, with --jobs 1 and best (and median) of N runs (default 3, after one warm-up):
 #   wc            LC_ALL=C.UTF-8 wc -w CORPUS
 #   export-only   JSONL read + export alone (the core's floor, for information)
 #   segment-only  segment + export without clean (for information)
@@ -23,6 +27,7 @@ CORPUS=$HERE/corpora/news-20mb.jsonl
 HTML=$HERE/corpora/html
 RUNS=3
 DO_HTML=1
+TIMER=interleave
 OUT=$HERE/out
 
 while [ $# -gt 0 ]; do
@@ -31,7 +36,8 @@ while [ $# -gt 0 ]; do
     --html) HTML=$2; shift 2 ;;
     --runs) RUNS=$2; shift 2 ;;
     --no-html) DO_HTML=0; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --hyperfine) TIMER=hyperfine; shift ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     *) NKPIPE=$1; shift ;;
   esac
@@ -43,7 +49,9 @@ case $NKPIPE in
   *) if [ -e "$NKPIPE" ]; then NKPIPE=$(pwd)/$NKPIPE; else NKPIPE=$REPO/$NKPIPE; fi ;;
 esac
 [ -x "$NKPIPE" ] || { echo "run.sh: $NKPIPE is not an executable (build first, or pass its path)" >&2; exit 2; }
-command -v hyperfine >/dev/null || { echo "run.sh: hyperfine missing: apt-get install -y hyperfine" >&2; exit 2; }
+if [ "$TIMER" = hyperfine ]; then
+  command -v hyperfine >/dev/null || { echo "run.sh: hyperfine missing: apt-get install -y hyperfine" >&2; exit 2; }
+fi
 if [ ! -f "$CORPUS" ]; then
   echo "run.sh: $CORPUS absent, building corpora with bench/make-corpus.py"
   python3 "$HERE/make-corpus.py"
@@ -142,7 +150,11 @@ fi
 echo "nkpipe: $NKPIPE"
 echo "corpus: $CORPUS ($(wc -c < "$CORPUS") bytes)"
 echo "date:   $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, runs: best of $RUNS"
-hyperfine --style basic --warmup 1 --runs "$RUNS" --export-json "$OUT/text.json" "$@"
+if [ "$TIMER" = hyperfine ]; then
+  hyperfine --style basic --warmup 1 --runs "$RUNS" --export-json "$OUT/text.json" "$@"
+else
+  python3 "$HERE/interleave.py" --warmup 1 --runs "$RUNS" --export-json "$OUT/text.json" "$@"
+fi
 
 report () {
   python3 - "$1" "$2" <<'EOF'
@@ -163,6 +175,7 @@ print("\nbest of runs (wall), and mean user+sys CPU, %.1f MB" % mb)
 for name in wall:
     line(name, wall[name], cpu[name], {"clean-segment": 0.65}.get(name))
 base = "clean-segment"
+med = {r["command"]: sorted(r["times"])[len(r["times"]) // 2] for r in results}
 for name, label, target in (("sentiment-stance", "+sentiment+stance (incr.)", 0.40),
                             ("entity-quotes", "+entity+quotes (incr.)", 0.33)):
     if base in wall and name in wall:
@@ -172,6 +185,10 @@ for name, label, target in (("sentiment-stance", "+sentiment+stance (incr.)", 0.
             print("%-27s %7.3f s wall, %.3f s cpu added: below the noise, no ratio" % (label, d, dc))
         else:
             line(label, d, dc, target)
+            dm = med[name] - med[base]
+            if "wc" in med and dm > 0:
+                print("%-27s %7.3f s %8.1f MB/s %6.2fx wc -w (medians of the runs)"
+                      % ("", dm, mb / dm, med["wc"] / dm))
 EOF
 }
 report "$OUT/text.json" "$(wc -c < "$CORPUS")"
@@ -191,7 +208,11 @@ if usable clean-segment > /dev/null 2>&1; then
 fi
 echo
 echo "HTML: $HTML ($(ls "$HTML" | wc -l) files, $HTML_BYTES bytes)"
-hyperfine --style basic --warmup 1 --runs "$RUNS" --export-json "$OUT/html.json" "$@"
+if [ "$TIMER" = hyperfine ]; then
+  hyperfine --style basic --warmup 1 --runs "$RUNS" --export-json "$OUT/html.json" "$@"
+else
+  python3 "$HERE/interleave.py" --warmup 1 --runs "$RUNS" --export-json "$OUT/html.json" "$@"
+fi
 python3 - "$OUT/html.json" "$HTML_BYTES" <<'EOF'
 import json, sys
 res = {r["command"]: min(r["times"]) for r in json.load(open(sys.argv[1]))["results"]}

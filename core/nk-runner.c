@@ -133,8 +133,12 @@ nk_run_release (NkRun *run, guint64 bytes)
   g_mutex_lock (&run->lock);
   run->in_flight--;
   run->bytes_in_flight -= bytes;
-  if (run->reader_waiting)
-    g_cond_signal (&run->cond);   /* a GCond signal is a syscall even with no waiter */
+  /* Wake the reader only once half the slots are free, so it refills them in one burst
+   * instead of waking (and being scheduled beside the workers) once per document; a reader
+   * held back by bytes in flight is woken on every release below that mark. A GCond signal
+   * is a syscall even with no waiter, hence the flag. */
+  if (run->reader_waiting && run->in_flight <= run->max_in_flight / 2)
+    g_cond_signal (&run->cond);
   g_mutex_unlock (&run->lock);
 }
 
