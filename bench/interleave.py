@@ -20,7 +20,10 @@ import time
 def run_once(cmd):
     before = os.times()
     t0 = time.perf_counter()
-    subprocess.run(cmd, shell=True, check=True, stdout=subprocess.DEVNULL)
+    done = subprocess.run(cmd, shell=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr.decode(errors="replace"))
+        sys.exit("interleave.py: exit status %d from: %s" % (done.returncode, cmd))
     wall = time.perf_counter() - t0
     after = os.times()
     return wall, after.children_user - before.children_user, \
