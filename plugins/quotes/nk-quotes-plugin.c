@@ -147,6 +147,31 @@ nk_quotes_free (gpointer data)
   g_free (self);
 }
 
+static gint
+nk_quotes_range_cmp (gconstpointer a,
+                     gconstpointer b)
+{
+  const NkQuoteRange *x = a, *y = b;
+  if (x->start != y->start)
+    return x->start < y->start ? -1 : 1;
+  return x->end < y->end ? -1 : x->end > y->end;
+}
+
+/* The engine wants ranges sorted and apart (segment's are); a layer from another provider
+ * may be neither: sort by start and keep, of overlapping ranges, the first. */
+static void
+nk_quotes_ranges_normalize (GArray *ranges)
+{
+  NkQuoteRange *r = (NkQuoteRange *) (gpointer) ranges->data;
+  guint kept = 0;
+
+  g_array_sort (ranges, nk_quotes_range_cmp);
+  for (guint i = 0; i < ranges->len; i++)
+    if (kept == 0 || r[i].start >= r[kept - 1].end)
+      r[kept++] = r[i];
+  g_array_set_size (ranges, kept);
+}
+
 static void
 nk_quotes_ranges (const NkLayer *layer,
                   GArray        *out)
@@ -156,8 +181,14 @@ nk_quotes_ranges (const NkLayer *layer,
 
   g_array_set_size (out, n);
   NkQuoteRange *r = (NkQuoteRange *) (gpointer) out->data;
+  gboolean in_order = TRUE;
   for (guint i = 0; i < n; i++)
-    r[i] = (NkQuoteRange) { spans[i].start, spans[i].end };
+    {
+      r[i] = (NkQuoteRange) { spans[i].start, spans[i].end };
+      in_order = in_order && (i == 0 || r[i].start >= r[i - 1].end);
+    }
+  if (!in_order)
+    nk_quotes_ranges_normalize (out);
 }
 
 /* Index of a string attribute, or -1 when the layer lacks it (or has another type). */

@@ -149,13 +149,59 @@ static const NkStageInfo nk_fixture_stage = {
   .free = nk_fixture_free,
 };
 
+/* `quotes-fixture-paragraphs`: replaces the paragraphs layer by the same spans written last
+ * to first, each followed by an overlapping copy of itself cut short (a provider need not
+ * keep them in order or apart). */
+static const NkLayerInfo nk_fixture_paragraphs_info = NK_LAYER_INFO_PLAIN ("paragraphs");
+static const char *const nk_fixture_paragraphs_requires[] = { "paragraphs", NULL };
+static const char *const nk_fixture_paragraphs_provides[] = { "paragraphs", NULL };
+
+static gpointer
+nk_fixture_paragraphs_create (const NkConfig *config,
+                              gpointer        shared,
+                              GError        **error)
+{
+  return g_new0 (guint8, 1);
+}
+
+static gboolean
+nk_fixture_paragraphs_process (gpointer     data,
+                               NkDocument  *doc,
+                               GError     **error)
+{
+  guint n = 0;
+  const NkSpan *spans = nk_layer_get_spans (nk_document_get_layer (doc, "paragraphs"), &n);
+  g_autofree NkSpan *copy = g_memdup2 (spans, sizeof (NkSpan) * n);
+  NkLayer *layer = nk_document_add_layer (doc, &nk_fixture_paragraphs_info);
+
+  for (guint k = n; k-- > 0;)
+    {
+      nk_layer_add (layer, copy[k].start, copy[k].end);
+      if (copy[k].end - copy[k].start > 2)
+        nk_layer_add (layer, copy[k].start + 1, copy[k].end - 1);
+    }
+  return TRUE;
+}
+
+static const NkStageInfo nk_fixture_paragraphs_stage = {
+  .type = "quotes-fixture-paragraphs",
+  .description = "Test stage: rewrites the paragraphs layer unsorted and overlapping",
+  .kind = NK_STAGE_DOCUMENT,
+  .requires = nk_fixture_paragraphs_requires,
+  .provides = nk_fixture_paragraphs_provides,
+  .create = nk_fixture_paragraphs_create,
+  .process = nk_fixture_paragraphs_process,
+  .free = g_free,
+};
+
 static gboolean
 nk_fixture_register (NkRegistrar *registrar,
                      GError     **error)
 {
   nk_registrar_add_stage (registrar, &nk_fixture_stage);
+  nk_registrar_add_stage (registrar, &nk_fixture_paragraphs_stage);
   return TRUE;
 }
 
 NK_PLUGIN_DEFINE ("quotes-fixture", "1.0.0", "MIT", "Test stand-in for the entity stage",
-                  nk_fixture_register, "quotes-fixture")
+                  nk_fixture_register, "quotes-fixture", "quotes-fixture-paragraphs")

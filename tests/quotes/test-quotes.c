@@ -551,6 +551,50 @@ test_stage_fixture (void)
   g_assert_cmpstr (nk_layer_get_string (layer, 2, cue), ==, "said");
 }
 
+/* Paragraphs from a provider that writes them unsorted and overlapping give the quotes that
+ * segment's own paragraphs give (the stage sorts them and drops the overlaps). */
+static void
+test_stage_unsorted_paragraphs (void)
+{
+  const char *text = "“We are making real progress,” Mr. Pompeo said on Sunday.\n\n"
+                     "“The talks will go on. There is much to do.\n\n"
+                     "“And we will do it,” Pompeo added.\n\n"
+                     "The State Department said the visit was “long overdue and welcome.”\n";
+  NkLayer *layers[2];
+  NkDocument *docs[2];
+
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *json = g_strdup_printf (
+        "{\"name\": \"quotes-test\", \"stages\": [{\"plugin\": \"segment\"},%s"
+        " {\"plugin\": \"quotes-fixture\", \"config\": {\"entities\": ["
+        "   {\"text\": \"Pompeo\", \"label\": \"PERSON\", \"canonical\": \"Mike Pompeo\"},"
+        "   {\"text\": \"State Department\", \"label\": \"ORG\"}]}},"
+        " {\"plugin\": \"quotes\"}]}", k == 0 ? "" : " {\"plugin\": \"quotes-fixture-paragraphs\"},");
+      docs[k] = nk_document_new ("q7", "test", NK_FORMAT_TEXT);
+      nk_document_set_text (docs[k], text, -1);
+      nk_test_quotes_run (json, docs[k], &error);
+      g_assert_no_error (error);
+      layers[k] = nk_document_get_layer (docs[k], "quotes");
+      g_assert_nonnull (layers[k]);
+    }
+  guint n = 0, nb = 0;
+  const NkSpan *a = nk_layer_get_spans (layers[0], &n), *b = nk_layer_get_spans (layers[1], &nb);
+  int speaker = nk_layer_find_attr (layers[0], "speaker");
+  g_assert_cmpuint (n, >=, 4);
+  g_assert_cmpuint (nb, ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpuint (a[i].start, ==, b[i].start);
+      g_assert_cmpuint (a[i].end, ==, b[i].end);
+      g_assert_cmpstr (nk_layer_get_string (layers[0], i, (guint) speaker), ==,
+                       nk_layer_get_string (layers[1], i, (guint) speaker));
+    }
+  nk_document_free (docs[0]);
+  nk_document_free (docs[1]);
+}
+
 /* The stage reads the entities layer in text order whatever order it was written in. */
 static void
 test_stage_unsorted_entities (void)
@@ -720,6 +764,7 @@ main (int    argc,
 #ifndef NK_QUOTES_STANDALONE
   g_test_add_func ("/quotes/stage/fixture", test_stage_fixture);
   g_test_add_func ("/quotes/stage/unsorted-entities", test_stage_unsorted_entities);
+  g_test_add_func ("/quotes/stage/unsorted-paragraphs", test_stage_unsorted_paragraphs);
   g_test_add_func ("/quotes/stage/requires-entities", test_stage_requires_entities);
   g_test_add_func ("/quotes/stage/bad-data", test_stage_bad_data);
   g_test_add_func ("/quotes/stage/custom-lexicon", test_stage_custom_lexicon);
