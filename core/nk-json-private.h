@@ -37,6 +37,9 @@ gboolean  nk_json_parse_string     (NkJsonCursor *c, GString *out);
 JsonNode *nk_json_parse_value      (NkJsonCursor *c, guint depth);
 void      nk_json_error_location   (const NkJsonCursor *c, guint *line, guint *column);
 
+/* The first byte in [p, end) a JSON string must escape ('"', '\\', a control), or end. */
+const guchar *nk_json_find_special (const guchar *p, const guchar *end);
+
 /* Parses one whole JSON text (one value, only whitespace around it). */
 JsonNode *nk_json_parse_document   (const char *data,
                                     gsize       len,

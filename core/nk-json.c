@@ -11,9 +11,6 @@
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #define NK_JSON_MAX_DEPTH 256
 
@@ -183,39 +180,6 @@ nk_json_append_run (NkJsonCursor *c, GString *out, const char *run, const char *
   return TRUE;
 }
 
-/* 1 for bytes that end a run of plain string bytes: '"', '\\' and control characters. */
-static const guchar nk_json_string_stop[256] = {
-  1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1, 1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
-  0,0,1,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,
-  0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,
-};
-
-/* The first byte in [@q, @end) that nk_json_string_stop marks, or @end. */
-static inline const guchar *
-nk_json_skip_plain (const guchar *q, const guchar *end)
-{
-#ifdef __SSE2__
-  while (end - q >= 16)
-    {
-      __m128i v = _mm_loadu_si128 ((const __m128i *) q);
-      __m128i stop = _mm_or_si128 (_mm_cmpeq_epi8 (v, _mm_set1_epi8 ('"')),
-                                   _mm_cmpeq_epi8 (v, _mm_set1_epi8 ('\\')));
-      int mask;
-
-      /* max (v, 0x1f) == 0x1f exactly for the bytes <= 0x1f (unsigned) */
-      stop = _mm_or_si128 (stop, _mm_cmpeq_epi8 (_mm_max_epu8 (v, _mm_set1_epi8 (0x1f)),
-                                                 _mm_set1_epi8 (0x1f)));
-      mask = _mm_movemask_epi8 (stop);
-      if (mask)
-        return q + __builtin_ctz ((unsigned) mask);
-      q += 16;
-    }
-#endif
-  while (q < end && !nk_json_string_stop[*q])
-    q++;
-  return q;
-}
-
 gboolean
 nk_json_parse_string (NkJsonCursor *c, GString *out)
 {
@@ -229,7 +193,7 @@ nk_json_parse_string (NkJsonCursor *c, GString *out)
       const guchar *q = (const guchar *) c->p;
       const guchar *end = (const guchar *) c->end;
 
-      q = nk_json_skip_plain (q, end);
+      q = nk_json_find_special (q, end);
       if (!nk_json_append_run (c, out, run, (const char *) q))
         return FALSE;
       c->p = (const char *) q;

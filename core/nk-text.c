@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "nkpipe-text"
 
 #include "nkpipe.h"
+#include "nk-json-private.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -287,6 +288,36 @@ nk_word_needs_escape (guint64 w)
   return (lt | zq | zs) & NK_HIGHS;
 }
 
+/* The first byte in [@p, @end) that a JSON string cannot hold as it is — '"', '\\' or a
+ * control character — or @end: where the writer must escape, and where the strict reader's
+ * run of plain string bytes ends. */
+const guchar *
+nk_json_find_special (const guchar *p, const guchar *end)
+{
+#ifdef __SSE2__
+  while (end - p >= 16)
+    {
+      __m128i v = _mm_loadu_si128 ((const __m128i *) p);
+      __m128i bad = _mm_or_si128 (_mm_cmpeq_epi8 (v, _mm_set1_epi8 ('"')),
+                                  _mm_cmpeq_epi8 (v, _mm_set1_epi8 ('\\')));
+      int mask;
+
+      /* max (v, 0x1f) == 0x1f exactly for the bytes <= 0x1f (unsigned) */
+      bad = _mm_or_si128 (bad, _mm_cmpeq_epi8 (_mm_max_epu8 (v, _mm_set1_epi8 (0x1f)),
+                                               _mm_set1_epi8 (0x1f)));
+      mask = _mm_movemask_epi8 (bad);
+      if (mask)
+        return p + __builtin_ctz ((unsigned) mask);
+      p += 16;
+    }
+#endif
+  while (end - p >= 8 && !nk_word_needs_escape (nk_load_word (p)))
+    p += 8;
+  while (p < end && !nk_json_escape_table[*p])
+    p++;
+  return p;
+}
+
 /* Writes the escape of @c (a byte nk_json_escape_table marks) at @d; returns its end. */
 static char *
 nk_json_put_escape (char *d, guchar c)
@@ -308,8 +339,8 @@ nk_json_put_escape (char *d, guchar c)
   return d;
 }
 
-/* Copies straight into the buffer, reserved for the unescaped length once; an escape (rare)
- * reserves room for itself and the rest. */
+/* Copies runs of plain bytes straight into the buffer, reserved for the unescaped length
+ * once; an escape (rare) reserves room for itself and the rest. */
 void
 nk_json_append_string (GString *out, const char *str, gssize len)
 {
@@ -328,50 +359,16 @@ nk_json_append_string (GString *out, const char *str, gssize len)
   *d++ = '"';
   while (p < end)
     {
-#ifdef __SSE2__
-      /* Sixteen bytes at a time while none is '"', '\\' or a control character. */
-      while (end - p >= 16)
-        {
-          __m128i v = _mm_loadu_si128 ((const __m128i *) p);
-          __m128i bad = _mm_or_si128 (_mm_cmpeq_epi8 (v, _mm_set1_epi8 ('"')),
-                                      _mm_cmpeq_epi8 (v, _mm_set1_epi8 ('\\')));
+      const guchar *q = nk_json_find_special (p, end);
 
-          /* max (v, 0x1f) == 0x1f exactly for the bytes <= 0x1f (unsigned) */
-          bad = _mm_or_si128 (bad, _mm_cmpeq_epi8 (_mm_max_epu8 (v, _mm_set1_epi8 (0x1f)),
-                                                   _mm_set1_epi8 (0x1f)));
-          if (_mm_movemask_epi8 (bad))
-            break;
-          _mm_storeu_si128 ((__m128i *) d, v);
-          d += 16;
-          p += 16;
-        }
-#endif
-      /* Eight bytes at a time while none is '"', '\\' or a control character. */
-      while (end - p >= 8)
-        {
-          guint64 w = nk_load_word (p);
-
-          if (nk_word_needs_escape (w))
-            break;
-          memcpy (d, &w, 8);
-          d += 8;
-          p += 8;
-        }
-      /* Fewer than eight bytes left, or a word holding a special byte: those bytes one by
-       * one, then the word loops again. */
-      for (const guchar *stop = end - p > 8 ? p + 8 : end; p < stop;)
-        {
-          guchar c = *p++;
-
-          if (G_LIKELY (!nk_json_escape_table[c]))
-            {
-              *d++ = (char) c;
-              continue;
-            }
-          out->len = d - out->str;
-          nk_buf_reserve (out, 6 + (gsize) (end - p) + 1);
-          d = nk_json_put_escape (out->str + out->len, c);
-        }
+      memcpy (d, p, (gsize) (q - p));
+      d += q - p;
+      if (q >= end)
+        break;
+      out->len = d - out->str;
+      nk_buf_reserve (out, 6 + (gsize) (end - q - 1) + 1);
+      d = nk_json_put_escape (out->str + out->len, *q);
+      p = q + 1;
     }
   *d++ = '"';
   out->len = d - out->str;
