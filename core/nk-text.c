@@ -339,6 +339,52 @@ nk_json_put_escape (char *d, guchar c)
   return d;
 }
 
+/* A string of at most 16 bytes with nothing to escape (most attribute values and words),
+ * copied as two overlapping loads: no loop, no call. FALSE when some byte needs escaping
+ * (what was written to @d is then scratch). The unused bytes of a tested word are 'a'. */
+static inline gboolean
+nk_json_copy_short (char *d, const guchar *s, gsize n)
+{
+  guint64 lo = 0, hi = 0;
+
+  if (n >= 8)
+    {
+      memcpy (&lo, s, 8);
+      memcpy (&hi, s + n - 8, 8);
+      if (nk_word_needs_escape (lo) || nk_word_needs_escape (hi))
+        return FALSE;
+      memcpy (d, &lo, 8);
+      memcpy (d + n - 8, &hi, 8);
+      return TRUE;
+    }
+  if (n >= 4)
+    {
+      memcpy (&lo, s, 4);
+      memcpy (&hi, s + n - 4, 4);
+      if (nk_word_needs_escape (lo | (hi << 32)))
+        return FALSE;
+      memcpy (d, &lo, 4);
+      memcpy (d + n - 4, &hi, 4);
+      return TRUE;
+    }
+  if (n >= 2)
+    {
+      memcpy (&lo, s, 2);
+      memcpy (&hi, s + n - 2, 2);
+      if (nk_word_needs_escape (lo | (hi << 16) | (NK_ONES * 'a' << 32)))
+        return FALSE;
+      memcpy (d, &lo, 2);
+      memcpy (d + n - 2, &hi, 2);
+      return TRUE;
+    }
+  if (n == 1)
+    {
+      d[0] = (char) s[0];
+      return !nk_json_escape_table[s[0]];
+    }
+  return TRUE;
+}
+
 /* Copies runs of plain bytes straight into the buffer, reserved for the unescaped length
  * once; an escape (rare) reserves room for itself and the rest. */
 void
@@ -357,6 +403,11 @@ nk_json_append_string (GString *out, const char *str, gssize len)
   nk_buf_reserve (out, (gsize) (end - p) + 2);
   d = out->str + out->len;
   *d++ = '"';
+  if (end - p <= 16 && nk_json_copy_short (d, p, (gsize) (end - p)))
+    {
+      d += end - p;
+      p = end;
+    }
   while (p < end)
     {
       const guchar *q = nk_json_find_special (p, end);
@@ -412,46 +463,43 @@ nk_json_append_int (GString *out, gint64 value)
 static gboolean
 nk_json_append_short_double (GString *out, double value)
 {
-  static const double pow10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6 };
   double a = fabs (value);
+  guint64 digits, ip, frac;
+  guint k = 6;
+  char buf[32];
+  int n;
 
-  if (a >= 1e9)
+  if (!(a < 1e9))
     return FALSE;
-  for (guint k = 0; k < G_N_ELEMENTS (pow10); k++)
+  /* a * 1e6 < 1e15 is exact in a gint64; rounded by truncating x + 0.5, not nearbyint (),
+   * which saves and restores the floating-point environment (when the digits divide back
+   * to @a, x lies far closer to them than any tie, so both roundings agree). Two decimals
+   * of at most 6 places differ by 1e-6 or more, more than a double's spacing below 1e9,
+   * so the digits less their trailing zeros are the fewest decimals that give @a back. */
+  digits = (guint64) (gint64) (a * 1e6 + 0.5);
+  if ((double) digits / 1e6 != a)
+    return FALSE;
+  ip = digits / 1000000;
+  frac = digits % 1000000;
+  while (k > 0 && frac % 10 == 0)
+    frac /= 10, k--;
+  /* digits written by hand, right to left: "-IP.FRAC" (FRAC zero-padded to k) */
+  n = (int) sizeof buf;
+  if (k == 0)
+    buf[--n] = '0';
+  for (guint d = 0; d < k; d++, frac /= 10)
+    buf[--n] = (char) ('0' + frac % 10);
+  buf[--n] = '.';
+  do
     {
-      /* Rounded by truncating x + 0.5 (a * 10^k < 1e15, exact in a double and a gint64),
-       * not nearbyint (), which saves and restores the floating-point environment: when
-       * the digits divide back to @a exactly, x lies far closer to them than any tie, so
-       * both roundings agree. */
-      double scaled = (double) (gint64) (a * pow10[k] + 0.5);
-      guint64 digits, ip, frac;
-      char buf[32];
-      int n;
-
-      if (scaled / pow10[k] != a)
-        continue;
-      digits = (guint64) scaled;
-      ip = digits / (guint64) pow10[k];
-      frac = digits % (guint64) pow10[k];
-      /* digits written by hand, right to left: "-IP.FRAC" (FRAC zero-padded to k) */
-      n = (int) sizeof buf;
-      if (k == 0)
-        buf[--n] = '0';
-      for (guint d = 0; d < k; d++, frac /= 10)
-        buf[--n] = (char) ('0' + frac % 10);
-      buf[--n] = '.';
-      do
-        {
-          buf[--n] = (char) ('0' + ip % 10);
-          ip /= 10;
-        }
-      while (ip);
-      if (signbit (value))
-        buf[--n] = '-';
-      nk_buf_append (out, buf + n, sizeof buf - (gsize) n);
-      return TRUE;
+      buf[--n] = (char) ('0' + ip % 10);
+      ip /= 10;
     }
-  return FALSE;
+  while (ip);
+  if (signbit (value))
+    buf[--n] = '-';
+  nk_buf_append (out, buf + n, sizeof buf - (gsize) n);
+  return TRUE;
 }
 
 /* The shortest of %.15g, %.16g, %.17g that reads back as the same double; always with a

@@ -27,193 +27,6 @@ nk_stance_tally_add (NkStanceTally *tally, const char *label, double score)
   tally->score_sum += score;
 }
 
-/* The bytes JSON strings escape: control characters, '"' and '\\'. */
-static const guint8 nk_json_escaped[256] = {
-  1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-  0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
-};
-
-#define NK_SWAR_ONES G_GUINT64_CONSTANT (0x0101010101010101)
-#define NK_SWAR_HIGH G_GUINT64_CONSTANT (0x8080808080808080)
-
-/* Whether some byte of @w is a control character, '"' or '\\' (exact: the borrows of the
- * has-less test can only mark bytes after a byte that is marked anyway). */
-static inline gboolean
-nk_word_needs_escape (guint64 w)
-{
-  guint64 quote = w ^ ('"' * NK_SWAR_ONES), slash = w ^ ('\\' * NK_SWAR_ONES);
-  guint64 ctl = (w - 0x20 * NK_SWAR_ONES) & ~w;
-  guint64 q = (quote - NK_SWAR_ONES) & ~quote, b = (slash - NK_SWAR_ONES) & ~slash;
-  return ((ctl | q | b) & NK_SWAR_HIGH) != 0;
-}
-
-static inline guint64
-nk_load_n (const char *p, gsize n)
-{
-  guint64 w = 0;
-  memcpy (&w, p, n);   /* n is a constant where this is used */
-  return w;
-}
-
-static inline void
-nk_store_n (char *d, guint64 w, gsize n)
-{
-  memcpy (d, &w, n);
-}
-
-/* The usual string: no byte to escape, copied a word at a time (the last word, and short
- * strings, as two overlapping loads, so no byte loop and no read outside the string);
- * FALSE (nothing but scratch written) otherwise. @d has room for len bytes. */
-static inline gboolean
-nk_copy_plain (char *d, const char *str, gsize len)
-{
-  if (len >= 8)
-    {
-      gsize i = 0;
-      for (; i + 8 < len; i += 8)
-        {
-          guint64 w = nk_load_n (str + i, 8);
-          if (G_UNLIKELY (nk_word_needs_escape (w)))
-            return FALSE;
-          nk_store_n (d + i, w, 8);
-        }
-      guint64 w = nk_load_n (str + len - 8, 8);
-      if (G_UNLIKELY (nk_word_needs_escape (w)))
-        return FALSE;
-      nk_store_n (d + len - 8, w, 8);
-      return TRUE;
-    }
-  /* unused bytes of the tested word hold a plain 'a' */
-  if (len >= 4)
-    {
-      guint64 lo = nk_load_n (str, 4), hi = nk_load_n (str + len - 4, 4);
-      if (G_UNLIKELY (nk_word_needs_escape (lo | (hi << 32))))
-        return FALSE;
-      nk_store_n (d, lo, 4);
-      nk_store_n (d + len - 4, hi, 4);
-      return TRUE;
-    }
-  if (len >= 2)
-    {
-      guint64 lo = nk_load_n (str, 2), hi = nk_load_n (str + len - 2, 2);
-      if (G_UNLIKELY (nk_word_needs_escape (lo | (hi << 16) | ('a' * (NK_SWAR_ONES << 32)))))
-        return FALSE;
-      nk_store_n (d, lo, 2);
-      nk_store_n (d + len - 2, hi, 2);
-      return TRUE;
-    }
-  if (len == 1)
-    {
-      d[0] = str[0];
-      return !nk_json_escaped[(guchar) str[0]];
-    }
-  return TRUE;
-}
-
-gboolean
-nk_stance_append_json_plain (GString *out, const char *str, gsize len)
-{
-  nk_buf_reserve (out, len + 2);
-  char *d = out->str + out->len;
-  if (G_UNLIKELY (!nk_copy_plain (d + 1, str, len)))
-    {
-      out->str[out->len] = '\0';   /* the scratch bytes written are past the end */
-      return FALSE;
-    }
-  d[0] = '"';
-  d[len + 1] = '"';
-  out->len += len + 2;
-  out->str[out->len] = '\0';
-  return TRUE;
-}
-
-void
-nk_stance_append_json_string (GString *out, const char *str, gsize len)
-{
-  /* copied while checked: a byte to escape sends the string to the general path */
-  if (G_UNLIKELY (!nk_stance_append_json_plain (out, str, len)))
-    nk_json_append_string (out, str, (gssize) len);
-}
-
-/* Appends @n <= 16 bytes of @src, which must be readable for 16: one fixed-size copy, not
- * a memcpy call. */
-static inline void
-nk_buf_append_short (GString *out, const char *src, gsize n)
-{
-  nk_buf_reserve (out, 16);
-  memcpy (out->str + out->len, src, 16);
-  out->len += n;
-  out->str[out->len] = '\0';
-}
-
-/* A value of at most four decimals (a score rounded to 1e-4) as nk_json_append_double ()
- * writes it: its short-double path would take the fewest decimals that give the double
- * back, and for d / 10^4 below 1e9 those are d's digits without its trailing zeros (two
- * decimals apart by 1e-4 or more are never one double there). Any other value goes to
- * nk_json_append_double () itself. */
-void
-nk_stance_append_score (GString *out, double value)
-{
-  double a = fabs (value);
-  if (!(a < 1e9))
-    {
-      nk_json_append_double (out, value);   /* large, infinite or NaN */
-      return;
-    }
-  guint64 m = (guint64) (gint64) (a * 1e4 + 0.5);
-  if ((double) m / 1e4 != a)
-    {
-      nk_json_append_double (out, value);
-      return;
-    }
-  /* "-IP." then the four decimals less their trailing zeros ("0" for none) */
-  guint frac = (guint) (m % 10000);
-  guint64 ip = m / 10000;
-  guint k = frac == 0 ? 0 : frac % 1000 == 0 ? 1 : frac % 100 == 0 ? 2 : frac % 10 == 0 ? 3 : 4;
-  char buf[48] = { 0 };   /* 16 bytes readable from the start, at least */
-  char *d = buf + 24;   /* the integer part is written backwards, from here */
-  char *start = d;
-  do
-    {
-      *--start = (char) ('0' + ip % 10);
-      ip /= 10;
-    }
-  while (ip);
-  if (signbit (value))
-    *--start = '-';
-  *d++ = '.';
-  if (k == 0)
-    *d++ = '0';
-  else
-    {
-      d[0] = (char) ('0' + frac / 1000);
-      d[1] = (char) ('0' + frac / 100 % 10);
-      d[2] = (char) ('0' + frac / 10 % 10);
-      d[3] = (char) ('0' + frac % 10);
-      d += k;
-    }
-  nk_buf_append_short (out, start, (gsize) (d - start));
-}
-
-/* A count as nk_json_append_int writes it. */
-static void
-nk_append_count (GString *out, guint64 u)
-{
-  char buf[40] = { 0 };   /* the digits end at buf + 24: 16 bytes readable after */
-  char *end = buf + 24, *p = end;
-  do
-    {
-      *--p = (char) ('0' + u % 10);
-      u /= 10;
-    }
-  while (u);
-  if (G_LIKELY (end - p <= 16))
-    nk_buf_append_short (out, p, (gsize) (end - p));
-  else
-    nk_buf_append (out, p, (gsize) (end - p));
-}
-
 static guint64
 nk_tally_total (const NkStanceTally *t)
 {
@@ -226,14 +39,14 @@ nk_tally_append_members (const NkStanceTally *t, GString *out)
 {
   guint64 total = nk_tally_total (t);
   NK_BUF_LIT (out, "\"favor\":");
-  nk_append_count (out, t->n[1]);
+  nk_json_append_int (out, (gint64) t->n[1]);
   NK_BUF_LIT (out, ",\"against\":");
-  nk_append_count (out, t->n[2]);
+  nk_json_append_int (out, (gint64) t->n[2]);
   NK_BUF_LIT (out, ",\"neutral\":");
-  nk_append_count (out, t->n[0]);
+  nk_json_append_int (out, (gint64) t->n[0]);
   NK_BUF_LIT (out, ",\"mean_score\":");
   if (total > 0)
-    nk_stance_append_score (out, round (t->score_sum / (double) total * 1e4) / 1e4);
+    nk_json_append_double (out, round (t->score_sum / (double) total * 1e4) / 1e4);
   else
     NK_BUF_LIT (out, "null");
 }
@@ -516,7 +329,7 @@ nk_target_agg_append_json (NkStanceAggregate *agg, const NkTargetAgg *t, GString
       const NkHolderRow *row = &g_array_index (rows, NkHolderRow, i);
       if (i > 0)
         nk_buf_append_c (out, ',');
-      nk_stance_append_json_string (out, row->name, strlen (row->name));
+      nk_json_append_string (out, row->name, -1);
       nk_buf_append_c (out, ':');
       nk_stance_tally_append_json (row->tally, out);
     }
@@ -532,7 +345,7 @@ nk_stance_aggregate_append_json (NkStanceAggregate *agg, GString *out)
       const NkTargetAgg *t = g_ptr_array_index (agg->targets, i);
       if (i > 0)
         nk_buf_append_c (out, ',');
-      nk_stance_append_json_string (out, t->target, strlen (t->target));
+      nk_json_append_string (out, t->target, -1);
       nk_buf_append_c (out, ':');
       nk_target_agg_append_json (agg, t, out);
     }

@@ -32,22 +32,6 @@ typedef struct {
 void nk_stance_tally_add       (NkStanceTally *tally,
                                 const char    *label,
                                 double         score);
-/* Appends @str as a JSON string, exactly as nk_json_append_string () does, with a fast
- * path for the usual string that needs no escape. */
-void nk_stance_append_json_string (GString    *out,
-                                   const char *str,
-                                   gsize       len);
-/* The fast path alone: appends @str as a JSON string when no byte of it needs an escape (a
- * NUL byte among them) and returns TRUE; else appends nothing and returns FALSE. */
-gboolean nk_stance_append_json_plain (GString    *out,
-                                      const char *str,
-                                      gsize       len);
-
-/* Appends @value exactly as nk_json_append_double () does, with a fast path for a value
- * of at most four decimals. */
-void nk_stance_append_score (GString    *out,
-                             double      value);
-
 /* Appends {"favor":n,"against":n,"neutral":n,"mean_score":x} (x null when n = 0). */
 void nk_stance_tally_append_json (const NkStanceTally *tally,
                                   GString             *out);

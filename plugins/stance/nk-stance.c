@@ -442,20 +442,11 @@ nk_evidence_len (const char *text, const NkEvidenceItem *it)
   return nul ? (gsize) (nul - (text + it->start)) : len;
 }
 
-/* Appends the evidence word as a JSON string; the usual word (nothing to escape, so no
- * NUL either) without memchr or nk_json_append_string's setup. */
+/* Appends the evidence word as a JSON string (cut at a NUL, as json-glib did). */
 static void
 nk_evidence_append_word (GString *out, const char *text, const NkEvidenceItem *it)
 {
-  gsize len = MIN (it->end - it->start, 127);
-  if (len < it->end - it->start)
-    while (len > 0 && (((guchar) text[it->start + len]) & 0xC0) == 0x80)
-      len--;   /* never cut a character */
-  /* a byte to escape (a NUL among them) takes the general path, which must see the word
-   * cut at a NUL */
-  const char *w = text + it->start;
-  if (G_UNLIKELY (!nk_stance_append_json_plain (out, w, len)))
-    nk_json_append_string (out, w, (gssize) nk_evidence_len (text, it));
+  nk_json_append_string (out, text + it->start, (gssize) nk_evidence_len (text, it));
 }
 
 /* Appends ,"list":["word",...] for the list of items[first]: all its items, in order. */
@@ -547,7 +538,7 @@ nk_stance_evidence (NkStance *self, const NkStanceResult *r, const NkStanceEvide
   if (!isnan (r->sentiment))
     {
       NK_BUF_LIT (out, ",\"sentiment\":");
-      nk_stance_append_score (out, r->sentiment);
+      nk_json_append_double (out, r->sentiment);
     }
   if (holder_source)
     {

@@ -121,6 +121,88 @@ test_json_strings_random (void)
   g_rand_free (rand);
 }
 
+/* Every length up to 39 with a byte to escape (or a plain one) at every position: the
+ * short-string path, the word loops and the escapes all give the byte-by-byte text. */
+static void
+test_json_strings_every_position (void)
+{
+  const char special[] = { '"', '\\', '\n', '\x01', '\x1f', '\0', 'a', ' ', '\x7f' };
+  char word[40];
+
+  for (gsize len = 0; len < sizeof word; len++)
+    for (gsize at = 0; at <= len; at++)
+      for (guint c = 0; c < G_N_ELEMENTS (special); c++)
+        {
+          g_autoptr(GString) got = g_string_new ("x");
+          g_autoptr(GString) want = g_string_new ("x");
+
+          for (gsize i = 0; i < len; i++)
+            word[i] = (char) ('a' + i % 26);
+          if (at < len)
+            word[at] = special[c];
+          nk_json_append_string (got, word, (gssize) len);
+          nk_slow_escape (want, word, len);
+          g_assert_cmpuint (got->len, ==, want->len);
+          g_assert_true (memcmp (got->str, want->str, want->len + 1) == 0);
+        }
+}
+
+/* The fewest decimals (up to six) that read back as @value, found the slow way: k = 0, 1,
+ * ... until round (value * 10^k) / 10^k gives it back. NULL when six do not. */
+static char *
+nk_slow_short_double (double value)
+{
+  static const double pow10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6 };
+  double a = fabs (value);
+
+  if (!(a < 1e9))
+    return NULL;
+  for (guint k = 0; k < G_N_ELEMENTS (pow10); k++)
+    {
+      double scaled = nearbyint (a * pow10[k]);
+      if (scaled / pow10[k] != a)
+        continue;
+      guint64 digits = (guint64) scaled, p = (guint64) pow10[k];
+      return g_strdup_printf ("%s%" G_GUINT64_FORMAT ".%0*" G_GUINT64_FORMAT, signbit (value) ? "-" : "",
+                              digits / p, k == 0 ? 1 : (int) k, k == 0 ? 0 : digits % p);
+    }
+  return NULL;
+}
+
+/* Doubles of at most six decimals (scores, offsets in seconds, money) take the short path,
+ * which must give the slow search's text; the rest must still read back. */
+static void
+test_json_doubles_short (void)
+{
+  static const double odd[] = { 0, -0.0, 1, -1, 0.5, 1e-4, -1e-4, 1e-6, 0.1 + 0.2, 1.0 / 3,
+                                123456.7891, 999999999.999999, 1e9, -1e9, 1e300, 5e-324 };
+  g_autoptr(GString) out = g_string_new (NULL);
+  GRand *rand = g_rand_new_with_seed (42);
+
+  for (guint i = 0; i < 300000 + G_N_ELEMENTS (odd); i++)
+    {
+      double v;
+      g_autofree char *want = NULL;
+
+      if (i < G_N_ELEMENTS (odd))
+        v = odd[i];
+      else if (i % 3 == 0)
+        v = round (g_rand_double_range (rand, -2, 2) * 1e4) / 1e4;   /* a score */
+      else if (i % 3 == 1)
+        v = round (g_rand_double_range (rand, -1e9, 1e9) * 1e6) / 1e6;
+      else
+        v = g_rand_double_range (rand, -1e3, 1e3);
+      g_string_truncate (out, 0);
+      nk_json_append_double (out, v);
+      want = nk_slow_short_double (v);
+      if (want != NULL)
+        g_assert_cmpstr (out->str, ==, want);
+      else
+        g_assert_cmpfloat (g_ascii_strtod (out->str, NULL), ==, v);
+    }
+  g_rand_free (rand);
+}
+
 static void
 test_json_ints (void)
 {
@@ -393,6 +475,8 @@ main (int argc, char **argv)
   g_test_add_func ("/text/json/strings", test_json_strings);
   g_test_add_func ("/text/json/strings-random", test_json_strings_random);
   g_test_add_func ("/text/json/ints", test_json_ints);
+  g_test_add_func ("/text/json/strings-every-position", test_json_strings_every_position);
+  g_test_add_func ("/text/json/doubles-short", test_json_doubles_short);
   g_test_add_func ("/text/json/numbers", test_json_numbers);
   g_test_add_func ("/text/json/numbers-locale", test_json_numbers_locale);
   g_test_add_func ("/text/json/node", test_json_node);

@@ -277,51 +277,6 @@ test_summary_file (void)
   g_rmdir (dir);
 }
 
-/* The stance JSON writers give exactly the core's text: short and long strings with a byte
- * to escape anywhere, and doubles with and without four decimals. */
-static void
-test_json_writers (void)
-{
-  g_autoptr (GString) mine = g_string_new (NULL);
-  g_autoptr (GString) core = g_string_new (NULL);
-  const char special[] = { '"', '\\', '\n', '\x01', '\x1f', '\0', 'a', ' ', '\x7f' };
-  char word[40];
-  for (gsize len = 0; len < sizeof word; len++)
-    for (gsize at = 0; at <= len; at++)
-      for (guint c = 0; c < G_N_ELEMENTS (special); c++)
-        {
-          for (gsize i = 0; i < len; i++)
-            word[i] = (char) ('a' + i % 26);
-          if (at < len)
-            word[at] = special[c];
-          g_string_assign (mine, "x");
-          g_string_assign (core, "x");
-          nk_stance_append_json_string (mine, word, len);
-          nk_json_append_string (core, word, (gssize) len);
-          g_assert_cmpuint (mine->len, ==, core->len);
-          g_assert_true (memcmp (mine->str, core->str, core->len + 1) == 0);
-        }
-  const double odd[] = { 0, -0.0, 1, -1, 0.5, 1e-4, -1e-4, 0.1 + 0.2, 1.0 / 3, 123456.7891,
-                         999999999.9999, 1e9, -1e9, 1e300, 5e-324, NAN, INFINITY, -INFINITY };
-  GRand *rand = g_rand_new_with_seed (42);
-  for (guint i = 0; i < 200000 + G_N_ELEMENTS (odd); i++)
-    {
-      double v;
-      if (i < G_N_ELEMENTS (odd))
-        v = odd[i];
-      else if (i % 2)
-        v = round (g_rand_double_range (rand, -2, 2) * 1e4) / 1e4;   /* a score */
-      else
-        v = round (g_rand_double_range (rand, -1e9, 1e9) * 1e4) / 1e4;
-      g_string_truncate (mine, 0);
-      g_string_truncate (core, 0);
-      nk_stance_append_score (mine, v);
-      nk_json_append_double (core, v);
-      g_assert_cmpstr (mine->str, ==, core->str);
-    }
-  g_rand_free (rand);
-}
-
 /* A document's aggregate after an earlier one with other holders (their name buffers are
  * reused, shorter and longer names alike). */
 static void
@@ -358,7 +313,6 @@ void
 nk_test_stance_stage_add (void)
 {
   g_test_add_func ("/stance/aggregate/reuse", test_aggregate_reuse);
-  g_test_add_func ("/stance/json/writers", test_json_writers);
   g_test_add_func ("/stance/stage/spans", test_stage_spans);
   g_test_add_func ("/stance/stage/meta", test_stage_meta);
   g_test_add_func ("/stance/stage/sentiment", test_stage_sentiment);
