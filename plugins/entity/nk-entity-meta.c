@@ -189,67 +189,13 @@ nk_entity_meta_add (NkEntityMeta *meta, const char *text, NkEntityLabel label,
     }
 }
 
-#define NK_ONES G_GUINT64_CONSTANT (0x0101010101010101)
-#define NK_HIGHS G_GUINT64_CONSTANT (0x8080808080808080)
-
-/* Does one of the 8 bytes of @w need an escape: below 0x20, '"' or '\\'? (A byte from
- * 0x80 never sets its own flag; a flag may only be wrong above a true one, and any true
- * one is all we ask.) */
-static inline gboolean
-nk_entity_meta_block_escapes (guint64 w)
-{
-  guint64 quote = w ^ (NK_ONES * '"'), bslash = w ^ (NK_ONES * '\\');
-  guint64 low = (w - NK_ONES * 0x20) & ~w;
-  guint64 zq = (quote - NK_ONES) & ~quote, zb = (bslash - NK_ONES) & ~bslash;
-  return ((low | zq | zb) & NK_HIGHS) != 0;
-}
-
-/* A string as the exporter writes a json-glib string node holding it: up to a NUL, with
- * '"', '\\' and control characters escaped. The names and roles here seldom need escapes,
- * so a look at 8 bytes at a time usually lets the string be copied whole. */
+/* A string as the exporter writes a json-glib string node holding it: up to a NUL. */
 static void
 nk_entity_meta_append_string (GString *out, const char *s, gsize len)
 {
-  gsize i = 0;
-  /* 8 bytes at a time while they lie inside the string */
-  for (; i + 8 <= len; i += 8)
-    {
-      guint64 w;
-      memcpy (&w, s + i, sizeof w);
-      if (G_UNLIKELY (nk_entity_meta_block_escapes (w)))
-        break;
-    }
-  for (; i < len; i++)
-    {
-      guchar c = (guchar) s[i];
-      if (G_UNLIKELY (c < 0x20 || c == '"' || c == '\\'))
-        break;
-    }
-  if (G_UNLIKELY (i < len))
-    {
-      const char *nul = memchr (s, '\0', len);
-      nk_json_append_string (out, s, nul ? nul - s : (gssize) len);
-      return;
-    }
-  nk_buf_reserve (out, len + 2);
-  out->str[out->len] = '"';
-  memcpy (out->str + out->len + 1, s, len);
-  out->len += len + 2;
-  out->str[out->len - 1] = '"';
-  out->str[out->len] = '\0';
-}
+  const char *nul = memchr (s, '\0', len);
 
-static void
-nk_entity_meta_append_count (GString *out, guint count)
-{
-  if (count >= 100)
-    {
-      nk_json_append_int (out, count);
-      return;
-    }
-  if (count >= 10)
-    nk_buf_append_c (out, (char) ('0' + count / 10));
-  nk_buf_append_c (out, (char) ('0' + count % 10));
+  nk_json_append_string (out, s, nul ? nul - s : (gssize) len);
 }
 
 #define NK_LABEL_MEMBER(name) ",\"label\":\"" name "\",\"count\":"
@@ -267,7 +213,7 @@ nk_entity_meta_append_group (GString *out, const NkEntityGroup *g, const char *t
   nk_buf_append (out, "{\"canonical\":", 13);
   nk_entity_meta_append_string (out, g->canon, g->canon_len);
   nk_buf_append (out, label_members[g->label], strlen (label_members[g->label]));
-  nk_entity_meta_append_count (out, g->count);
+  nk_json_append_int (out, g->count);
   if (g->n_roles == 0)
     {
       nk_buf_append (out, ",\"roles\":[]}", 12);
