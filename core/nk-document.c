@@ -90,6 +90,14 @@ struct _NkLayer {
   gboolean           has_json;
 };
 
+/* One meta entry: a node, or JSON text a stage wrote (parsed into @node on first read). */
+typedef struct {
+  char     *key;
+  JsonNode *node;
+  char     *raw;
+  gsize     raw_len;
+} NkMetaEntry;
+
 struct _NkDocument {
   char      *id;
   char      *source;
@@ -98,9 +106,9 @@ struct _NkDocument {
   gsize      raw_len;
   char      *text;
   gsize      text_len;
-  GPtrArray *meta_keys;    /* char * */
-  GPtrArray *meta_values;  /* JsonNode *, or NULL until a raw value is first parsed */
-  GPtrArray *meta_raw;     /* NkRawJson * written by a stage, or NULL */
+  NkMetaEntry *meta;      /* in the order keys were first set */
+  guint        n_meta;
+  guint        cap_meta;
   GPtrArray *warnings;     /* char * */
   GPtrArray *layers;       /* NkLayer * */
   gint64     seq;
@@ -379,28 +387,16 @@ NK_LAYER_GETTER (nk_layer_get_json_text, const char *, NK_ATTR_JSON_TEXT, s, NUL
 
 /* ---- documents --------------------------------------------------------------------- */
 
+/* Drops the entry's value (node and text), keeping its key. */
 static void
-nk_node_unref0 (gpointer node)
+nk_meta_entry_clear (NkMetaEntry *e)
 {
-  if (node)
-    json_node_unref (node);
-}
-
-typedef struct {
-  char  *str;
-  gsize  len;
-} NkRawJson;
-
-static void
-nk_raw_json_free0 (gpointer data)
-{
-  NkRawJson *raw = data;
-
-  if (raw)
-    {
-      g_free (raw->str);
-      g_free (raw);
-    }
+  if (e->node)
+    json_node_unref (e->node);
+  g_free (e->raw);
+  e->node = NULL;
+  e->raw = NULL;
+  e->raw_len = 0;
 }
 
 NkDocument *
@@ -413,9 +409,6 @@ nk_document_new (const char *id, const char *source, NkFormat format)
   doc->source = g_strdup (source);
   doc->format = format;
   doc->text = g_strdup ("");
-  doc->meta_keys = g_ptr_array_new_with_free_func (g_free);
-  doc->meta_values = g_ptr_array_new_with_free_func (nk_node_unref0);
-  doc->meta_raw = g_ptr_array_new_with_free_func (nk_raw_json_free0);
   doc->warnings = g_ptr_array_new_with_free_func (g_free);
   doc->layers = g_ptr_array_new_with_free_func ((GDestroyNotify) nk_layer_free);
   return doc;
@@ -430,9 +423,12 @@ nk_document_free (NkDocument *doc)
   g_free (doc->source);
   g_free (doc->raw);
   g_free (doc->text);
-  g_ptr_array_unref (doc->meta_keys);
-  g_ptr_array_unref (doc->meta_values);
-  g_ptr_array_unref (doc->meta_raw);
+  for (guint i = 0; i < doc->n_meta; i++)
+    {
+      nk_meta_entry_clear (&doc->meta[i]);
+      g_free (doc->meta[i].key);
+    }
+  g_free (doc->meta);
   g_ptr_array_unref (doc->warnings);
   g_ptr_array_unref (doc->layers);
   g_free (doc);
@@ -521,14 +517,14 @@ nk_document_set_text_repair (NkDocument *doc, const char *bytes, gsize len)
 static int
 nk_document_meta_index (const NkDocument *doc, const char *key)
 {
-  for (guint i = 0; i < doc->meta_keys->len; i++)
-    if (strcmp (g_ptr_array_index (doc->meta_keys, i), key) == 0)
+  for (guint i = 0; i < doc->n_meta; i++)
+    if (doc->meta[i].key[0] == key[0] && strcmp (doc->meta[i].key, key) == 0)
       return (int) i;
   return -1;
 }
 
 static void nk_document_put_meta (NkDocument *doc, const char *key, JsonNode *value,
-                                  gpointer raw);
+                                  char *raw, gsize raw_len);
 
 void
 nk_document_take_meta (NkDocument *doc, const char *key, JsonNode *value)
@@ -536,26 +532,36 @@ nk_document_take_meta (NkDocument *doc, const char *key, JsonNode *value)
   g_return_if_fail (key != NULL);
   if (value == NULL)
     value = json_node_new (JSON_NODE_NULL);
-  nk_document_put_meta (doc, key, value, NULL);
+  nk_document_put_meta (doc, key, value, NULL, 0);
 }
 
 /* Sets @key to a node or to raw JSON text (exactly one of them). */
 static void
-nk_document_put_meta (NkDocument *doc, const char *key, JsonNode *value, gpointer raw)
+nk_document_put_meta (NkDocument *doc, const char *key, JsonNode *value, char *raw,
+                      gsize raw_len)
 {
   int i = nk_document_meta_index (doc, key);
+  NkMetaEntry *e;
 
   if (i >= 0)
     {
-      nk_node_unref0 (g_ptr_array_index (doc->meta_values, i));
-      nk_raw_json_free0 (g_ptr_array_index (doc->meta_raw, i));
-      g_ptr_array_index (doc->meta_values, i) = value;
-      g_ptr_array_index (doc->meta_raw, i) = raw;
-      return;
+      e = &doc->meta[i];
+      nk_meta_entry_clear (e);
     }
-  g_ptr_array_add (doc->meta_keys, g_strdup (key));
-  g_ptr_array_add (doc->meta_values, value);
-  g_ptr_array_add (doc->meta_raw, raw);
+  else
+    {
+      if (doc->n_meta == doc->cap_meta)
+        {
+          /* a document has about a dozen entries: one allocation, seldom a second */
+          doc->cap_meta = MAX (16u, doc->cap_meta * 2);
+          doc->meta = g_renew (NkMetaEntry, doc->meta, doc->cap_meta);
+        }
+      e = &doc->meta[doc->n_meta++];
+      e->key = g_strdup (key);
+    }
+  e->node = value;
+  e->raw = raw;
+  e->raw_len = raw_len;
 }
 
 /**
@@ -570,49 +576,41 @@ nk_document_put_meta (NkDocument *doc, const char *key, JsonNode *value, gpointe
 void
 nk_document_take_meta_json (NkDocument *doc, const char *key, char *json, gsize len)
 {
-  NkRawJson *raw;
-
   g_return_if_fail (key != NULL && json != NULL && json[len] == '\0');
-  raw = g_new (NkRawJson, 1);
-  raw->str = json;
-  raw->len = len;
-  nk_document_put_meta (doc, key, NULL, raw);
+  nk_document_put_meta (doc, key, NULL, json, len);
 }
 
 /* The raw JSON text of meta entry @i, or NULL when it is held as a node. */
 const char *
 nk_document_get_nth_meta_json (const NkDocument *doc, guint i, gsize *len)
 {
-  NkRawJson *raw;
+  const NkMetaEntry *e;
 
-  g_return_val_if_fail (i < doc->meta_keys->len, NULL);
-  raw = g_ptr_array_index (doc->meta_raw, i);
-  if (raw && len)
-    *len = raw->len;
-  return raw ? raw->str : NULL;
+  g_return_val_if_fail (i < doc->n_meta, NULL);
+  e = &doc->meta[i];
+  if (e->raw && len)
+    *len = e->raw_len;
+  return e->raw;
 }
 
 static JsonNode *
 nk_document_meta_node (const NkDocument *doc, guint i)
 {
-  JsonNode *node = g_ptr_array_index (doc->meta_values, i);
-  NkRawJson *raw = g_ptr_array_index (doc->meta_raw, i);
+  NkMetaEntry *e = &doc->meta[i];
 
-  if (node == NULL && raw)
+  if (e->node == NULL && e->raw)
     {
       g_autoptr(GError) error = NULL;
 
       /* Parsed lazily; a document is only ever used by one thread at a time. */
-      node = nk_json_parse_document (raw->str, raw->len, g_ptr_array_index (doc->meta_keys, i), &error);
-      if (node == NULL)
+      e->node = nk_json_parse_document (e->raw, e->raw_len, e->key, &error);
+      if (e->node == NULL)
         {
-          g_critical ("meta.%s holds invalid JSON: %s", (char *) g_ptr_array_index (doc->meta_keys, i),
-                      error->message);
-          node = json_node_new (JSON_NODE_NULL);
+          g_critical ("meta.%s holds invalid JSON: %s", e->key, error->message);
+          e->node = json_node_new (JSON_NODE_NULL);
         }
-      g_ptr_array_index (doc->meta_values, i) = node;
     }
-  return node;
+  return e->node;
 }
 
 void
@@ -646,16 +644,16 @@ nk_document_get_meta_string (const NkDocument *doc, const char *key)
 guint
 nk_document_get_n_meta (const NkDocument *doc)
 {
-  return doc->meta_keys->len;
+  return doc->n_meta;
 }
 
 const char *
 nk_document_get_nth_meta (const NkDocument *doc, guint i, JsonNode **value)
 {
-  g_return_val_if_fail (i < doc->meta_keys->len, NULL);
+  g_return_val_if_fail (i < doc->n_meta, NULL);
   if (value)
     *value = nk_document_meta_node (doc, i);
-  return g_ptr_array_index (doc->meta_keys, i);
+  return doc->meta[i].key;
 }
 
 void
