@@ -1,9 +1,10 @@
 /* nk-document.c — documents and their standoff layers.
  *
  * A layer stores its spans as one array of NkSpan and its attributes as one flat array of
- * value slots (n_attrs per span) plus a bitmask of which slots are set, so a token or a
- * sentence costs no heap object of its own. Strings are copied into a per-layer
- * GStringChunk (bump allocation) unless the stage passes static strings.
+ * value slots (n_attrs per span) plus a bitmask of which slots are set — all three in one
+ * allocation — so a token or a sentence costs no heap object of its own. Strings are
+ * copied into the document's bump arena (freed with the document) unless the stage passes
+ * static strings.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -39,7 +40,25 @@ typedef struct {
   NkArenaBlock *head;
 } NkArena;
 
-#define NK_ARENA_BLOCK (64 * 1024 - 64)
+/* Blocks start small (most documents hold a few KB of attribute strings) and double up to
+ * NK_ARENA_BLOCK_MAX. */
+#define NK_ARENA_BLOCK_MIN (4 * 1024 - 64)
+#define NK_ARENA_BLOCK_MAX (64 * 1024 - 64)
+
+static G_NO_INLINE void
+nk_arena_grow (NkArena *arena, gsize len)
+{
+  NkArenaBlock *b = arena->head;
+  gsize size = b == NULL ? NK_ARENA_BLOCK_MIN : MIN (2 * b->size + 64, NK_ARENA_BLOCK_MAX);
+  NkArenaBlock *nb;
+
+  size = MAX (size, len + 1);
+  nb = g_malloc (sizeof (NkArenaBlock) + size);
+  nb->next = b;
+  nb->size = size;
+  nb->used = 0;
+  arena->head = nb;
+}
 
 static char *
 nk_arena_copy (NkArena *arena, const char *str, gsize len)
@@ -49,13 +68,8 @@ nk_arena_copy (NkArena *arena, const char *str, gsize len)
 
   if (G_UNLIKELY (b == NULL || b->size - b->used < len + 1))
     {
-      gsize size = MAX (NK_ARENA_BLOCK, len + 1);
-      NkArenaBlock *nb = g_malloc (sizeof (NkArenaBlock) + size);
-
-      nb->next = b;
-      nb->size = size;
-      nb->used = 0;
-      arena->head = b = nb;
+      nk_arena_grow (arena, len);
+      b = arena->head;
     }
   out = b->data + b->used;
   memcpy (out, str, len);
@@ -65,9 +79,9 @@ nk_arena_copy (NkArena *arena, const char *str, gsize len)
 }
 
 static void
-nk_arena_free (NkArena *arena)
+nk_arena_clear (NkArena *arena)
 {
-  NkArenaBlock *b = arena ? arena->head : NULL;
+  NkArenaBlock *b = arena->head;
 
   while (b)
     {
@@ -75,9 +89,10 @@ nk_arena_free (NkArena *arena)
       g_free (b);
       b = next;
     }
-  g_free (arena);
+  arena->head = NULL;
 }
 
+/* spans, masks and values live in one allocation (spans first: it is the block). */
 struct _NkLayer {
   const NkLayerInfo *info;
   NkDocument        *doc;
@@ -86,7 +101,6 @@ struct _NkLayer {
   guint32           *masks;   /* per span: bit a set = attr a has a value */
   guint              n_spans;
   guint              capacity;
-  NkArena           *strings;
   gboolean           has_json;
 };
 
@@ -111,6 +125,7 @@ struct _NkDocument {
   guint        cap_meta;
   GPtrArray *warnings;     /* char * */
   GPtrArray *layers;       /* NkLayer * */
+  NkArena    strings;      /* the layers' attribute strings, freed with the document */
   gint64     seq;
 };
 
@@ -156,9 +171,6 @@ nk_layer_free (NkLayer *layer)
         }
     }
   g_free (layer->spans);
-  g_free (layer->values);
-  g_free (layer->masks);
-  nk_arena_free (layer->strings);
   g_free (layer);
 }
 
@@ -197,18 +209,33 @@ nk_layer_get_spans (const NkLayer *layer, guint *n_spans)
   return layer->spans;
 }
 
+/* One block: @capacity spans, then as many masks (padded to 8 bytes), then the values. */
 static void
 nk_layer_grow (NkLayer *layer, guint capacity)
 {
-  guint n_attrs = layer->info->n_attrs;
+  guint n_attrs = layer->info->n_attrs, n = layer->n_spans;
+  gsize masks_at = (gsize) capacity * sizeof (NkSpan);
+  gsize values_at = masks_at + (((gsize) capacity * sizeof (guint32) + 7) & ~(gsize) 7);
+  char *block;
 
   g_return_if_fail (capacity < G_MAXUINT / 2);
-  layer->spans = g_renew (NkSpan, layer->spans, capacity);
-  if (n_attrs > 0)
+  if (n_attrs == 0)
     {
-      layer->values = g_renew (NkValue, layer->values, (gsize) capacity * n_attrs);
-      layer->masks = g_renew (guint32, layer->masks, capacity);
+      layer->spans = g_renew (NkSpan, layer->spans, capacity);
+      layer->capacity = capacity;
+      return;
     }
+  block = g_malloc (values_at + (gsize) capacity * n_attrs * sizeof (NkValue));
+  if (n > 0)
+    {
+      memcpy (block, layer->spans, (gsize) n * sizeof (NkSpan));
+      memcpy (block + masks_at, layer->masks, (gsize) n * sizeof (guint32));
+      memcpy (block + values_at, layer->values, (gsize) n * n_attrs * sizeof (NkValue));
+    }
+  g_free (layer->spans);
+  layer->spans = (NkSpan *) (void *) block;
+  layer->masks = (guint32 *) (void *) (block + masks_at);
+  layer->values = (NkValue *) (void *) (block + values_at);
   layer->capacity = capacity;
 }
 
@@ -277,9 +304,7 @@ nk_layer_set_string (NkLayer *layer, guint i, guint attr, const char *value, gss
       layer->masks[i] &= ~(1u << attr);
       return;
     }
-  if (layer->strings == NULL)
-    layer->strings = g_new0 (NkArena, 1);
-  v->s = nk_arena_copy (layer->strings, value, len < 0 ? strlen (value) : (gsize) len);
+  v->s = nk_arena_copy (&layer->doc->strings, value, len < 0 ? strlen (value) : (gsize) len);
   nk_layer_mark (layer, i, attr);
 }
 
@@ -290,9 +315,7 @@ nk_layer_set_json_text (NkLayer *layer, guint i, guint attr, const char *json, g
   NkValue *v = nk_layer_slot (layer, i, attr, NK_ATTR_JSON_TEXT);
 
   g_return_if_fail (v != NULL && json != NULL);
-  if (layer->strings == NULL)
-    layer->strings = g_new0 (NkArena, 1);
-  v->s = nk_arena_copy (layer->strings, json, len);
+  v->s = nk_arena_copy (&layer->doc->strings, json, len);
   nk_layer_mark (layer, i, attr);
 }
 
@@ -327,6 +350,29 @@ nk_layer_set_double (NkLayer *layer, guint i, guint attr, double value)
   g_return_if_fail (v != NULL);
   v->d = value;
   nk_layer_mark (layer, i, attr);
+}
+
+/**
+ * nk_layer_set_doubles:
+ * @first_attr: the first of @n_values consecutive double attributes
+ *
+ * Sets attributes first_attr .. first_attr + n_values - 1 of span @i in one call, as
+ * nk_layer_set_double () on each would: for a stage that writes several scores per span.
+ */
+void
+nk_layer_set_doubles (NkLayer *layer, guint i, guint first_attr, const double *values,
+                      guint n_values)
+{
+  guint n_attrs = layer->info->n_attrs;
+
+  g_return_if_fail (i < layer->n_spans && values != NULL);
+  g_return_if_fail (first_attr <= n_attrs && n_values <= n_attrs - first_attr);
+  for (guint k = 0; k < n_values; k++)
+    g_return_if_fail (layer->info->attrs[first_attr + k].type == NK_ATTR_DOUBLE);
+  NkValue *v = &layer->values[(gsize) i * n_attrs + first_attr];
+  for (guint k = 0; k < n_values; k++)
+    v[k].d = values[k];
+  layer->masks[i] |= (guint32) (((G_GUINT64_CONSTANT (1) << n_values) - 1) << first_attr);
 }
 
 void
@@ -431,6 +477,7 @@ nk_document_free (NkDocument *doc)
   g_free (doc->meta);
   g_ptr_array_unref (doc->warnings);
   g_ptr_array_unref (doc->layers);
+  nk_arena_clear (&doc->strings);
   g_free (doc);
 }
 

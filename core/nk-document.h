@@ -184,6 +184,8 @@ void          nk_layer_set_static_string (NkLayer *layer, guint i, guint attr,
                                           const char *value);
 void          nk_layer_set_int           (NkLayer *layer, guint i, guint attr, gint64 value);
 void          nk_layer_set_double        (NkLayer *layer, guint i, guint attr, double value);
+void          nk_layer_set_doubles       (NkLayer *layer, guint i, guint first_attr,
+                                          const double *values, guint n_values);
 void          nk_layer_set_bool          (NkLayer *layer, guint i, guint attr, gboolean value);
 void          nk_layer_set_offset        (NkLayer *layer, guint i, guint attr, gsize value);
 void          nk_layer_take_json         (NkLayer *layer, guint i, guint attr, JsonNode *value);

@@ -140,6 +140,94 @@ test_layer_many_spans (void)
   g_assert_cmpuint (spans[9999].end, ==, 29999);
 }
 
+/* Values and strings set before the layer grows (spans, masks and values share one block,
+ * strings live in the document's arena) read back unchanged after it has grown many times. */
+static void
+test_layer_values_survive_growth (void)
+{
+  g_autoptr(NkDocument) doc = nk_document_new ("d", NULL, NK_FORMAT_TEXT);
+  g_autoptr(GString) text = g_string_new (NULL);
+  NkLayer *layer;
+  char word[32];
+
+  for (int i = 0; i < 5000; i++)
+    g_string_append (text, "ab ");
+  nk_document_set_text (doc, text->str, (gssize) text->len);
+  layer = nk_document_add_layer (doc, &custom);
+  for (guint i = 0; i < 5000; i++)
+    {
+      guint k = nk_layer_add (layer, i * 3, i * 3 + 2);
+      g_snprintf (word, sizeof word, "w%u", i);
+      if (i % 3 != 1)
+        nk_layer_set_string (layer, k, 0, word, -1);
+      nk_layer_set_int (layer, k, 1, (gint64) i * 7);
+      if (i % 5 == 0)
+        nk_layer_set_json_text (layer, k, 6, "[1]", 3);
+    }
+  for (guint i = 0; i < 5000; i++)
+    {
+      g_snprintf (word, sizeof word, "w%u", i);
+      g_assert_cmpstr (nk_layer_get_string (layer, i, 0), ==, i % 3 != 1 ? word : NULL);
+      g_assert_cmpint (nk_layer_get_int (layer, i, 1), ==, (gint64) i * 7);
+      g_assert_false (nk_layer_has_value (layer, i, 2));
+      g_assert_cmpint (nk_layer_has_value (layer, i, 6), ==, i % 5 == 0);
+    }
+  g_assert_cmpuint (nk_layer_get_spans (layer, NULL)[4999].start, ==, 14997);
+}
+
+static const NkAttrInfo score_attrs[] = {
+  { "label", NK_ATTR_STRING },
+  { "neg", NK_ATTR_DOUBLE },
+  { "neu", NK_ATTR_DOUBLE },
+  { "pos", NK_ATTR_DOUBLE },
+  { "n", NK_ATTR_INT },
+};
+static const NkLayerInfo scores = NK_LAYER_INFO ("scores", score_attrs);
+
+static void
+test_layer_set_doubles (void)
+{
+  g_autoptr(NkDocument) doc = nk_document_new ("d", NULL, NK_FORMAT_TEXT);
+  const double v[] = { 0.25, 0.5, -1.0 };
+  NkLayer *layer;
+
+  nk_document_set_text (doc, "one two", -1);
+  layer = nk_document_add_layer (doc, &scores);
+  nk_layer_add (layer, 0, 3);
+  nk_layer_add (layer, 4, 7);
+  nk_layer_set_doubles (layer, 1, 1, v, 3);
+  g_assert_cmpfloat (nk_layer_get_double (layer, 1, 1), ==, 0.25);
+  g_assert_cmpfloat (nk_layer_get_double (layer, 1, 2), ==, 0.5);
+  g_assert_cmpfloat (nk_layer_get_double (layer, 1, 3), ==, -1.0);
+  g_assert_false (nk_layer_has_value (layer, 1, 0));
+  g_assert_false (nk_layer_has_value (layer, 1, 4));
+  for (guint k = 0; k < 5; k++)
+    g_assert_false (nk_layer_has_value (layer, 0, k));
+  nk_layer_set_doubles (layer, 0, 2, v, 0);   /* nothing */
+  g_assert_false (nk_layer_has_value (layer, 0, 2));
+}
+
+/* A run that names a non-double attribute sets nothing and says which check failed. */
+static void
+test_layer_set_doubles_wrong_type (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(NkDocument) doc = nk_document_new ("d", NULL, NK_FORMAT_TEXT);
+      const double v[] = { 0.25, 0.5, -1.0, 2.0 };
+      NkLayer *layer;
+
+      nk_document_set_text (doc, "one", -1);
+      layer = nk_document_add_layer (doc, &scores);
+      nk_layer_add (layer, 0, 3);
+      nk_layer_set_doubles (layer, 0, 1, v, 4);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*NK_ATTR_DOUBLE*");
+}
+
 static void
 test_set_text_drops_layers (void)
 {
@@ -219,6 +307,9 @@ main (int argc, char **argv)
   g_test_add_func ("/document/meta-json", test_meta_json);
   g_test_add_func ("/document/layer/attrs", test_layer_attrs);
   g_test_add_func ("/document/layer/many-spans", test_layer_many_spans);
+  g_test_add_func ("/document/layer/values-survive-growth", test_layer_values_survive_growth);
+  g_test_add_func ("/document/layer/set-doubles", test_layer_set_doubles);
+  g_test_add_func ("/document/layer/set-doubles/wrong-type", test_layer_set_doubles_wrong_type);
   g_test_add_func ("/document/layer/replace", test_replace_layer);
   g_test_add_func ("/document/layer/out-of-range", test_span_out_of_range);
   g_test_add_func ("/document/set-text/drops-layers", test_set_text_drops_layers);
