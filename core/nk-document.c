@@ -456,7 +456,8 @@ nk_document_new (const char *id, const char *source, NkFormat format)
   doc->format = format;
   doc->text = g_strdup ("");
   doc->warnings = g_ptr_array_new_with_free_func (g_free);
-  doc->layers = g_ptr_array_new_with_free_func ((GDestroyNotify) nk_layer_free);
+  /* room for a full pipeline's layers: no regrowth on the worker's path */
+  doc->layers = g_ptr_array_new_full (8, (GDestroyNotify) nk_layer_free);
   return doc;
 }
 
