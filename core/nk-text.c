@@ -431,14 +431,34 @@ static const char nk_digit_pairs[201] =
   "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
   "8081828384858687888990919293949596979899";
 
-void
-nk_json_append_int (GString *out, gint64 value)
+/* Decimal digits of @u (at least one): the bit length gives it to within one. */
+static inline guint
+nk_decimal_len (guint64 u)
 {
-  char buf[24];
-  char *p = buf + sizeof buf;
-  guint64 u = value < 0 ? (guint64) 0 - (guint64) value : (guint64) value;
+  static const guint64 pow10[20] = {
+    G_GUINT64_CONSTANT (1), G_GUINT64_CONSTANT (10), G_GUINT64_CONSTANT (100),
+    G_GUINT64_CONSTANT (1000), G_GUINT64_CONSTANT (10000), G_GUINT64_CONSTANT (100000),
+    G_GUINT64_CONSTANT (1000000), G_GUINT64_CONSTANT (10000000),
+    G_GUINT64_CONSTANT (100000000), G_GUINT64_CONSTANT (1000000000),
+    G_GUINT64_CONSTANT (10000000000), G_GUINT64_CONSTANT (100000000000),
+    G_GUINT64_CONSTANT (1000000000000), G_GUINT64_CONSTANT (10000000000000),
+    G_GUINT64_CONSTANT (100000000000000), G_GUINT64_CONSTANT (1000000000000000),
+    G_GUINT64_CONSTANT (10000000000000000), G_GUINT64_CONSTANT (100000000000000000),
+    G_GUINT64_CONSTANT (1000000000000000000), G_GUINT64_CONSTANT (10000000000000000000),
+  };
+  /* log10 (2) ~ 1233 / 4096; u | 1 makes 0 one digit and changes no comparison (the powers
+   * past 1 are even) */
+  guint t = ((64 - (guint) __builtin_clzll (u | 1)) * 1233) >> 12;
 
-  /* Offsets are written millions of times per corpus: no printf, two digits a step. */
+  return t + 1 - ((u | 1) < pow10[t]);
+}
+
+/* Writes the digits of @u (nk_decimal_len () of them) ending at @end, two a step. */
+static inline void
+nk_write_digits (char *end, guint64 u)
+{
+  char *p = end;
+
   while (u >= 100)
     {
       p -= 2;
@@ -446,15 +466,26 @@ nk_json_append_int (GString *out, gint64 value)
       u /= 100;
     }
   if (u >= 10)
-    {
-      p -= 2;
-      memcpy (p, nk_digit_pairs + 2 * u, 2);
-    }
+    memcpy (p - 2, nk_digit_pairs + 2 * u, 2);
   else
-    *--p = (char) ('0' + u);
-  if (value < 0)
-    *--p = '-';
-  nk_buf_append (out, p, buf + sizeof buf - p);
+    p[-1] = (char) ('0' + u);
+}
+
+void
+nk_json_append_int (GString *out, gint64 value)
+{
+  guint64 u = value < 0 ? (guint64) 0 - (guint64) value : (guint64) value;
+  guint neg = value < 0, n = nk_decimal_len (u);
+  char *p;
+
+  /* Offsets are written millions of times per corpus: no printf and no copy, the digits go
+   * straight into the buffer, two a step. */
+  nk_buf_reserve (out, n + neg);
+  p = out->str + out->len;
+  *p = '-';
+  nk_write_digits (p + neg + n, u);
+  out->len += n + neg;
+  out->str[out->len] = '\0';
 }
 
 /* Doubles with at most 6 decimals below 1e9 (scores rounded by the stages that make them)
@@ -464,10 +495,9 @@ static gboolean
 nk_json_append_short_double (GString *out, double value)
 {
   double a = fabs (value);
-  guint64 digits, ip, frac;
-  guint k = 6;
-  char buf[32];
-  int n;
+  guint64 digits, ip, frac, w;
+  guint k, n_ip, neg;
+  char f[8], *p;
 
   if (!(a < 1e9))
     return FALSE;
@@ -480,25 +510,28 @@ nk_json_append_short_double (GString *out, double value)
   if ((double) digits / 1e6 != a)
     return FALSE;
   ip = digits / 1000000;
-  frac = digits % 1000000;
-  while (k > 0 && frac % 10 == 0)
-    frac /= 10, k--;
-  /* digits written by hand, right to left: "-IP.FRAC" (FRAC zero-padded to k) */
-  n = (int) sizeof buf;
-  if (k == 0)
-    buf[--n] = '0';
-  for (guint d = 0; d < k; d++, frac /= 10)
-    buf[--n] = (char) ('0' + frac % 10);
-  buf[--n] = '.';
-  do
-    {
-      buf[--n] = (char) ('0' + ip % 10);
-      ip /= 10;
-    }
-  while (ip);
-  if (signbit (value))
-    buf[--n] = '-';
-  nk_buf_append (out, buf + n, sizeof buf - (gsize) n);
+  frac = digits - ip * 1000000;
+  /* the six decimals as three digit pairs; the decimals kept end at the last non-'0' one
+   * (at least one: "1.0") */
+  memcpy (f, nk_digit_pairs + 2 * (frac / 10000), 2);
+  memcpy (f + 2, nk_digit_pairs + 2 * (frac / 100 % 100), 2);
+  memcpy (f + 4, nk_digit_pairs + 2 * (frac % 100), 2);
+  f[6] = f[7] = '0';
+  memcpy (&w, f, 8);
+  w = GUINT64_FROM_LE (w) ^ G_GUINT64_CONSTANT (0x3030303030303030);
+  k = w == 0 ? 1 : (71 - (guint) __builtin_clzll (w)) >> 3;
+  n_ip = nk_decimal_len (ip);
+  neg = signbit (value) ? 1 : 0;
+  /* "-IP.FRAC" written in place */
+  nk_buf_reserve (out, neg + n_ip + 1 + 8);
+  p = out->str + out->len;
+  *p = '-';
+  nk_write_digits (p + neg + n_ip, ip);
+  p += neg + n_ip;
+  *p = '.';
+  memcpy (p + 1, f, 8);   /* the buffer has room for all eight; only k are kept */
+  out->len += neg + n_ip + 1 + k;
+  out->str[out->len] = '\0';
   return TRUE;
 }
 

@@ -217,6 +217,18 @@ test_json_ints (void)
       nk_json_append_int (out, cases[i]);
       g_assert_cmpstr (out->str, ==, want);
     }
+  /* every digit count, at its edges */
+  for (gint64 p = 1; p <= G_MAXINT64 / 10; p *= 10)
+    {
+      const gint64 edge[] = { p - 1, p, p + 1, 10 * p - 1, -p, -(10 * p - 1) };
+      for (guint i = 0; i < G_N_ELEMENTS (edge); i++)
+        {
+          g_autofree char *want = g_strdup_printf ("%" G_GINT64_FORMAT, edge[i]);
+          g_string_truncate (out, 0);
+          nk_json_append_int (out, edge[i]);
+          g_assert_cmpstr (out->str, ==, want);
+        }
+    }
   for (gint64 v = -20000; v <= 200000; v += 7)
     {
       g_autofree char *want = g_strdup_printf ("%" G_GINT64_FORMAT, v);
