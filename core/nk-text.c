@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -803,4 +804,67 @@ const char *
 nk_output_file_get_path (const NkOutputFile *file)
 {
   return file->path;
+}
+
+/* ---- line-based data files --------------------------------------------------------- */
+
+void
+nk_data_lines_init (NkDataLines *lines, char *data, gsize len, const char *origin,
+                    NkDataLinesFlags flags)
+{
+  g_return_if_fail (lines != NULL && data != NULL && data[len] == '\0');
+  lines->origin = origin ? origin : "(data)";
+  lines->lineno = 0;
+  lines->pos = data;
+  lines->end = data + len;
+  lines->flags = flags;
+}
+
+char *
+nk_data_lines_next (NkDataLines *lines, gsize *len)
+{
+  while (lines->pos != NULL && lines->pos < lines->end)
+    {
+      char *line = lines->pos, *e;
+      char *nl = memchr (line, '\n', (gsize) (lines->end - line));
+      const char *first;
+
+      e = nl != NULL ? nl : lines->end;
+      lines->pos = nl != NULL ? nl + 1 : NULL;
+      lines->lineno++;
+      if (lines->flags & NK_DATA_LINES_KEEP_SPACE)
+        {
+          if (e > line && e[-1] == '\r')
+            e--;
+        }
+      else
+        {
+          while (line < e && g_ascii_isspace (*line))
+            line++;
+          while (e > line && g_ascii_isspace (e[-1]))
+            e--;
+        }
+      for (first = line; first < e && g_ascii_isspace (*first); first++)
+        ;
+      if (first == e || (*first == '#' && !(lines->flags & NK_DATA_LINES_NO_COMMENTS)))
+        continue;
+      *e = '\0';
+      if (len != NULL)
+        *len = (gsize) (e - line);
+      return line;
+    }
+  return NULL;
+}
+
+void
+nk_data_lines_error (const NkDataLines *lines, GError **error, GQuark domain, gint code,
+                     const char *format, ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, domain, code, "%s:%u: %s", lines->origin, lines->lineno, message);
 }

@@ -102,4 +102,41 @@ const char   *nk_output_file_get_path (const NkOutputFile *file);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NkOffsetMap, nk_offset_map_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NkOutputFile, nk_output_file_free)
 
+/* Line-based data files (lexicons, gazetteers, word lists) that stages ship: one entry a
+ * line, '#' starting a comment line, blank lines ignored, and errors that name the file and
+ * the line. The iterator cuts the lines of a buffer the caller owns and may modify in place
+ * (@len bytes and a NUL after them, as g_file_get_contents () and g_strndup () give; copy
+ * read-only data first): each line is NUL-terminated where it ends. */
+typedef enum {
+  NK_DATA_LINES_DEFAULT     = 0,        /* ASCII white space cut at both ends */
+  NK_DATA_LINES_KEEP_SPACE  = 1 << 0,   /* only a final '\r' is cut (tab fields may be empty) */
+  NK_DATA_LINES_NO_COMMENTS = 1 << 1,   /* a line starting with '#' is data (emoticons) */
+} NkDataLinesFlags;
+
+typedef struct {
+  const char       *origin;   /* the file's name, for messages */
+  guint             lineno;   /* of the line last returned, from 1 */
+  /*< private >*/
+  char             *pos;
+  char             *end;
+  NkDataLinesFlags  flags;
+} NkDataLines;
+
+void         nk_data_lines_init      (NkDataLines      *lines,
+                                      char             *data,
+                                      gsize             len,
+                                      const char       *origin,
+                                      NkDataLinesFlags  flags);
+/* The next line that is neither blank nor a comment, trimmed as the flags say, with its
+ * length in *@len (may be NULL); NULL at the end. */
+char        *nk_data_lines_next      (NkDataLines *lines,
+                                      gsize       *len);
+/* Sets @error to "ORIGIN:LINE: message" for the line last returned. */
+void         nk_data_lines_error     (const NkDataLines *lines,
+                                      GError           **error,
+                                      GQuark             domain,
+                                      gint               code,
+                                      const char        *format,
+                                      ...) G_GNUC_PRINTF (5, 6);
+
 G_END_DECLS

@@ -7,6 +7,7 @@
  */
 #define G_LOG_DOMAIN "nk-clean"
 
+#include <nkpipe.h>
 #include <string.h>
 
 #include "nk-clean-lines.h"
@@ -166,25 +167,6 @@ nk_word_id (NkCleanRules *rules, const char *word)
   return id;
 }
 
-/* Lexicon lines: '#' comments and blank lines are skipped; returns each other line trimmed,
- * or NULL at the end. @lineno counts from 1. */
-static char *
-nk_next_data_line (const char **pos, const char *end, guint *lineno)
-{
-  while (*pos < end)
-    {
-      const char *nl = memchr (*pos, '\n', end - *pos);
-      const char *stop = nl != NULL ? nl : end;
-      char *line = g_strstrip (g_strndup (*pos, stop - *pos));
-      *pos = nl != NULL ? nl + 1 : end;
-      (*lineno)++;
-      if (line[0] != '\0' && line[0] != '#')
-        return line;
-      g_free (line);
-    }
-  return NULL;
-}
-
 static gboolean
 nk_word_ok (const char *word, const char *name, guint lineno, GError **error)
 {
@@ -211,15 +193,15 @@ gboolean
 nk_clean_rules_load_stopwords (NkCleanRules *rules, const char *data, gsize len,
                                const char *name, GError **error)
 {
-  const char *pos = data, *end = data + len;
-  guint lineno = 0;
-  char *line;
+  g_autofree char *copy = g_strndup (data, len);
+  NkDataLines lines;
+  char *word;
 
   g_return_val_if_fail (!rules->finished, FALSE);
-  while ((line = nk_next_data_line (&pos, end, &lineno)) != NULL)
+  nk_data_lines_init (&lines, copy, len, name, NK_DATA_LINES_DEFAULT);
+  while ((word = nk_data_lines_next (&lines, NULL)) != NULL)
     {
-      g_autofree char *word = line;
-      if (!nk_word_ok (word, name, lineno, error))
+      if (!nk_word_ok (word, name, lines.lineno, error))
         return FALSE;
       guint32 id = nk_word_id (rules, word);   /* may grow is_stop: index afterwards */
       g_array_index (rules->is_stop, guint8, id) |= NK_WORD_STOP;
@@ -289,14 +271,15 @@ static gboolean
 nk_load_triples (NkCleanRules *rules, const char *data, gsize len, const char *name,
                  gboolean patterns, GError **error)
 {
-  const char *pos = data, *end = data + len;
-  guint lineno = 0;
-  char *line;
+  g_autofree char *copy = g_strndup (data, len);
+  NkDataLines lines;
+  char *owned;
 
   g_return_val_if_fail (!rules->finished, FALSE);
-  while ((line = nk_next_data_line (&pos, end, &lineno)) != NULL)
+  nk_data_lines_init (&lines, copy, len, name, NK_DATA_LINES_DEFAULT);
+  while ((owned = nk_data_lines_next (&lines, NULL)) != NULL)
     {
-      g_autofree char *owned = line;
+      guint lineno = lines.lineno;
       char *reason, *scope_s, *rest;
       NkCleanScope scope;
 
@@ -304,9 +287,9 @@ nk_load_triples (NkCleanRules *rules, const char *data, gsize len, const char *n
         return FALSE;
       if (!nk_clean_scope_parse (scope_s, &scope))
         {
-          g_set_error (error, NK_CLEAN_ERROR, NK_CLEAN_ERROR_DATA,
-                       "%s:%u: unknown scope “%s” (any, short, nopunct, short-nopunct)",
-                       name, lineno, scope_s);
+          nk_data_lines_error (&lines, error, NK_CLEAN_ERROR, NK_CLEAN_ERROR_DATA,
+                               "unknown scope “%s” (any, short, nopunct, short-nopunct)",
+                               scope_s);
           return FALSE;
         }
       if (patterns)
@@ -315,9 +298,8 @@ nk_load_triples (NkCleanRules *rules, const char *data, gsize len, const char *n
           char *regex = strchr (rest, '\t');
           if (regex == NULL)
             {
-              g_set_error (error, NK_CLEAN_ERROR, NK_CLEAN_ERROR_DATA,
-                           "%s:%u: expected “reason<TAB>scope<TAB>triggers<TAB>regex”",
-                           name, lineno);
+              nk_data_lines_error (&lines, error, NK_CLEAN_ERROR, NK_CLEAN_ERROR_DATA,
+                                   "expected “reason<TAB>scope<TAB>triggers<TAB>regex”");
               return FALSE;
             }
           *regex++ = '\0';
@@ -326,8 +308,8 @@ nk_load_triples (NkCleanRules *rules, const char *data, gsize len, const char *n
                                            g_str_equal (rest, "-") ? NULL : rest, regex,
                                            &local))
             {
-              g_set_error (error, NK_CLEAN_ERROR, NK_CLEAN_ERROR_PATTERN, "%s:%u: %s",
-                           name, lineno, local->message);
+              nk_data_lines_error (&lines, error, NK_CLEAN_ERROR, NK_CLEAN_ERROR_PATTERN, "%s",
+                                   local->message);
               return FALSE;
             }
         }

@@ -12,6 +12,7 @@
 
 #include "nk-entity-private.h"
 
+#include <nkpipe.h>
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -1308,44 +1309,6 @@ read_file (const char *path, gsize *len, GError **error)
   return data;
 }
 
-/* Lines of a file read by read_file (), split in place. */
-typedef struct {
-  char  *p;
-  char  *end;
-  guint  lineno;
-} NkLines;
-
-static void
-lines_init (NkLines *it, char *data, gsize len)
-{
-  it->p = data;
-  it->end = data + len;
-  it->lineno = 0;
-}
-
-/* The next line, NUL-terminated in place, or NULL at the end; with @strip, white space at
- * both ends removed (as g_strstrip () would). it->lineno is its 1-based number. */
-static char *
-lines_next (NkLines *it, gboolean strip)
-{
-  if (!it->p)
-    return NULL;
-  char *line = it->p;
-  char *nl = memchr (line, '\n', it->end - line);
-  char *e = nl ? nl : it->end;
-  it->p = nl ? nl + 1 : NULL;
-  it->lineno++;
-  if (strip)
-    {
-      while (line < e && g_ascii_isspace (*line))
-        line++;
-      while (e > line && g_ascii_isspace (e[-1]))
-        e--;
-    }
-  *e = '\0';
-  return line;
-}
-
 /* Splits @line in place at @sep into at most @max fields (the last keeps the rest, as
  * g_strsplit () does); returns how many. */
 static guint
@@ -1406,26 +1369,16 @@ nk_entity_gazetteer_load_tsv (NkEntityGazetteer *gz, const char *path, const cha
   g_autofree char *data = read_file (path, &len, error);
   if (!data)
     return FALSE;
-  NkLines it;
-  lines_init (&it, data, len);
-  for (char *line; (line = lines_next (&it, FALSE)) != NULL;)
+  NkDataLines it;
+  nk_data_lines_init (&it, data, len, path, NK_DATA_LINES_KEEP_SPACE);
+  for (char *line; (line = nk_data_lines_next (&it, NULL)) != NULL;)
     {
-      gsize n = strlen (line);
-      if (n && line[n - 1] == '\r')
-        line[n - 1] = '\0';
-      const char *t = line;
-      while (*t == ' ')
-        t++;
-      if (*t && *t != '#')
+      g_autoptr (GError) local = NULL;
+      if (!load_tsv_line (gz, line, rule, &local))
         {
-          GError *local = NULL;
-          if (!load_tsv_line (gz, line, rule, &local))
-            {
-              g_set_error (error, NK_ENTITY_ERROR, NK_ENTITY_ERROR_PARSE, "%s:%u: %s",
-                           path, it.lineno, local->message);
-              g_error_free (local);
-              return FALSE;
-            }
+          nk_data_lines_error (&it, error, NK_ENTITY_ERROR, NK_ENTITY_ERROR_PARSE, "%s",
+                               local->message);
+          return FALSE;
         }
     }
   return TRUE;
@@ -1516,19 +1469,16 @@ load_words (NkEntityGazetteer *gz, const char *path, guint32 flag, gboolean titl
         words_init (&gz->common, g_steal_pointer (&data), len / 9);   /* 8 letters a word */
     }
   char *text = data ? data : gz->common.text;
-  NkLines it;
-  lines_init (&it, text, len);
-  for (char *l; (l = lines_next (&it, TRUE)) != NULL;)
+  NkDataLines it;
+  nk_data_lines_init (&it, text, len, path, NK_DATA_LINES_DEFAULT);
+  for (char *l; (l = nk_data_lines_next (&it, NULL)) != NULL;)
     {
-      if (!*l || *l == '#')
-        continue;
       if (titles)
         {
           if (!add_title (gz, l))
             {
-              g_set_error (error, NK_ENTITY_ERROR, NK_ENTITY_ERROR_PARSE,
-                           "%s:%u: title “%s” has no letters or is too long", path,
-                           it.lineno, l);
+              nk_data_lines_error (&it, error, NK_ENTITY_ERROR, NK_ENTITY_ERROR_PARSE,
+                                   "title “%s” has no letters or is too long", l);
               return FALSE;
             }
           continue;
@@ -1559,12 +1509,10 @@ load_heads (NkEntityGazetteer *gz, const char *path, GError **error)
   g_autofree char *data = read_file (path, &len, error);
   if (!data)
     return FALSE;
-  NkLines it;
-  lines_init (&it, data, len);
-  for (char *l; (l = lines_next (&it, TRUE)) != NULL;)
+  NkDataLines it;
+  nk_data_lines_init (&it, data, len, path, NK_DATA_LINES_DEFAULT);
+  for (char *l; (l = nk_data_lines_next (&it, NULL)) != NULL;)
     {
-      if (!*l || *l == '#')
-        continue;
       char *f[4];
       guint n = split_fields (l, '\t', f, G_N_ELEMENTS (f));
       guint32 flag = n < 2 ? 0 : g_str_equal (f[1], "FACILITY") ? NK_WORD_FAC_HEAD
@@ -1572,9 +1520,8 @@ load_heads (NkEntityGazetteer *gz, const char *path, GError **error)
                      : g_str_equal (f[1], "-") ? NK_WORD_NONAME : 0;
       if (!flag || (n > 2 && !g_str_equal (f[2], "first")) || n > 3)
         {
-          g_set_error (error, NK_ENTITY_ERROR, NK_ENTITY_ERROR_PARSE,
-                       "%s:%u: expected WORD<TAB>FACILITY, LOC or -, optionally <TAB>first",
-                       path, it.lineno);
+          nk_data_lines_error (&it, error, NK_ENTITY_ERROR, NK_ENTITY_ERROR_PARSE,
+                               "expected WORD<TAB>FACILITY, LOC or -, optionally <TAB>first");
           return FALSE;
         }
       if (n > 2)

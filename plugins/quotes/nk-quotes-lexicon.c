@@ -4,6 +4,7 @@
  */
 #define G_LOG_DOMAIN "nk-quotes"
 
+#include <nkpipe.h>
 #include <string.h>
 
 #include "nk-quotes-private.h"
@@ -63,52 +64,47 @@ nk_quote_lexicon_add (NkQuoteLexicon *lex,
 }
 
 static gboolean
-nk_quote_parse_lexicon_line (NkQuoteLexicon *lex,
-                             char           *line,
-                             const char     *origin,
-                             guint           lineno,
-                             GError        **error)
+nk_quote_parse_lexicon_line (NkQuoteLexicon    *lex,
+                             char              *line,
+                             const NkDataLines *at,
+                             GError           **error)
 {
-  g_strstrip (line);
-  if (line[0] == '\0' || line[0] == '#')
-    return TRUE;
-
   char *sep = strpbrk (line, " \t");
   if (sep == NULL)
     {
-      g_set_error (error, NK_QUOTE_ERROR, NK_QUOTE_ERROR_PARSE,
-                   "%s:%u: expected \"KIND WORD\", got \"%s\"", origin, lineno, line);
+      nk_data_lines_error (at, error, NK_QUOTE_ERROR, NK_QUOTE_ERROR_PARSE,
+                           "expected \"KIND WORD\", got \"%s\"", line);
       return FALSE;
     }
   *sep = '\0';
   guint flag = nk_quote_kind_lookup (line);
   if (flag == 0)
     {
-      g_set_error (error, NK_QUOTE_ERROR, NK_QUOTE_ERROR_PARSE,
-                   "%s:%u: unknown kind \"%s\"", origin, lineno, line);
+      nk_data_lines_error (at, error, NK_QUOTE_ERROR, NK_QUOTE_ERROR_PARSE,
+                           "unknown kind \"%s\"", line);
       return FALSE;
     }
   g_autofree char *key = nk_quote_normalise_key (sep + 1);
   if (key[0] == '\0' || strlen (key) >= NK_QUOTE_MAX_WORD)
     {
-      g_set_error (error, NK_QUOTE_ERROR, NK_QUOTE_ERROR_PARSE,
-                   "%s:%u: missing or overlong word after \"%s\"", origin, lineno, line);
+      nk_data_lines_error (at, error, NK_QUOTE_ERROR, NK_QUOTE_ERROR_PARSE,
+                           "missing or overlong word after \"%s\"", line);
       return FALSE;
     }
 
   char *space = strchr (key, ' ');
   if (flag == NK_LEX_PHRASE && space == NULL)
     {
-      g_set_error (error, NK_QUOTE_ERROR, NK_QUOTE_ERROR_PARSE,
-                   "%s:%u: a phrase needs at least two words", origin, lineno);
+      nk_data_lines_error (at, error, NK_QUOTE_ERROR, NK_QUOTE_ERROR_PARSE,
+                           "a phrase needs at least two words");
       return FALSE;
     }
   if (space != NULL)
     {
       if (flag != NK_LEX_PHRASE)
         {
-          g_set_error (error, NK_QUOTE_ERROR, NK_QUOTE_ERROR_PARSE,
-                       "%s:%u: only \"phrase\" entries may have several words", origin, lineno);
+          nk_data_lines_error (at, error, NK_QUOTE_ERROR, NK_QUOTE_ERROR_PARSE,
+                               "only \"phrase\" entries may have several words");
           return FALSE;
         }
       /* The first word marks where a phrase may start, so plain words cost one lookup. */
@@ -120,21 +116,16 @@ nk_quote_parse_lexicon_line (NkQuoteLexicon *lex,
 }
 
 static gboolean
-nk_quote_parse_demonym_line (NkQuoteLexicon *lex,
-                             char           *line,
-                             const char     *origin,
-                             guint           lineno,
-                             GError        **error)
+nk_quote_parse_demonym_line (NkQuoteLexicon    *lex,
+                             char              *line,
+                             const NkDataLines *at,
+                             GError           **error)
 {
-  g_strchomp (line);
-  if (line[0] == '\0' || line[0] == '#')
-    return TRUE;
-
   char *tab = strchr (line, '\t');
   if (tab == NULL || tab == line || tab[1] == '\0')
     {
-      g_set_error (error, NK_QUOTE_ERROR, NK_QUOTE_ERROR_PARSE,
-                   "%s:%u: expected \"ADJECTIVE<TAB>COUNTRY\"", origin, lineno);
+      nk_data_lines_error (at, error, NK_QUOTE_ERROR, NK_QUOTE_ERROR_PARSE,
+                           "expected \"ADJECTIVE<TAB>COUNTRY\"");
       return FALSE;
     }
   *tab = '\0';
@@ -143,19 +134,15 @@ nk_quote_parse_demonym_line (NkQuoteLexicon *lex,
 }
 
 static gboolean
-nk_quote_parse_names_line (NkQuoteLexicon *lex,
-                           char           *line,
-                           const char     *origin,
-                           guint           lineno,
-                           GError        **error)
+nk_quote_parse_names_line (NkQuoteLexicon    *lex,
+                           char              *line,
+                           const NkDataLines *at,
+                           GError           **error)
 {
-  g_strstrip (line);
-  if (line[0] == '\0' || line[0] == '#')
-    return TRUE;
   if ((line[0] != 'M' && line[0] != 'F') || (line[1] != ' ' && line[1] != '\t'))
     {
-      g_set_error (error, NK_QUOTE_ERROR, NK_QUOTE_ERROR_PARSE,
-                   "%s:%u: expected \"M NAME…\" or \"F NAME…\"", origin, lineno);
+      nk_data_lines_error (at, error, NK_QUOTE_ERROR, NK_QUOTE_ERROR_PARSE,
+                           "expected \"M NAME…\" or \"F NAME…\"");
       return FALSE;
     }
   g_auto (GStrv) names = g_strsplit_set (line + 2, " \t", -1);
@@ -166,8 +153,8 @@ nk_quote_parse_names_line (NkQuoteLexicon *lex,
   return TRUE;
 }
 
-typedef gboolean (*NkQuoteLineFunc) (NkQuoteLexicon *lex, char *line, const char *origin,
-                                     guint lineno, GError **error);
+typedef gboolean (*NkQuoteLineFunc) (NkQuoteLexicon *lex, char *line, const NkDataLines *at,
+                                     GError **error);
 
 static gboolean
 nk_quote_parse_lines (NkQuoteLexicon  *lex,
@@ -184,16 +171,11 @@ nk_quote_parse_lines (NkQuoteLexicon  *lex,
                    "%s: not valid UTF-8", origin);
       return FALSE;
     }
-  char *line = copy;
-  for (guint lineno = 1; line != NULL; lineno++)
-    {
-      char *next = strchr (line, '\n');
-      if (next != NULL)
-        *next++ = '\0';
-      if (!func (lex, line, origin, lineno, error))
-        return FALSE;
-      line = next;
-    }
+  NkDataLines lines;
+  nk_data_lines_init (&lines, copy, len, origin, NK_DATA_LINES_DEFAULT);
+  for (char *line; (line = nk_data_lines_next (&lines, NULL)) != NULL;)
+    if (!func (lex, line, &lines, error))
+      return FALSE;
   return TRUE;
 }
 

@@ -13,6 +13,7 @@
 
 #include "nk-segmenter.h"
 
+#include <nkpipe.h>
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -413,8 +414,10 @@ nk_load_lines (NkSegmenter *seg,
                GError     **error)
 {
   NkAbbrevClass klass = NK_ABBREV_NONE;
-  gsize pos = 0;
-  guint lineno = 0;
+  g_autofree char *copy = NULL;
+  NkDataLines lines;
+  const char *line;
+  gsize n;
 
   if (!g_utf8_validate (data, len, NULL))
     {
@@ -422,40 +425,29 @@ nk_load_lines (NkSegmenter *seg,
                    "%s: not valid UTF-8", name);
       return FALSE;
     }
-  while (pos < len)
+  copy = g_strndup (data, len);
+  nk_data_lines_init (&lines, copy, len, name, NK_DATA_LINES_DEFAULT);
+  while ((line = nk_data_lines_next (&lines, &n)) != NULL)
     {
-      const char *nl = memchr (data + pos, '\n', len - pos);
-      gsize end = nl ? (gsize) (nl - data) : len;
-      const char *line = data + pos;
-      gsize n = end - pos;
-
-      lineno++;
-      pos = end + 1;
-      while (n > 0 && g_ascii_isspace (line[0]))
-        line++, n--;
-      while (n > 0 && g_ascii_isspace (line[n - 1]))
-        n--;
-      if (n == 0 || line[0] == '#')
-        continue;
       if (line[0] == '[')
         {
           if (n < 3 || line[n - 1] != ']' || !nk_parse_section (line + 1, n - 2, &klass))
             {
-              g_set_error (error, NK_SEGMENTER_ERROR, NK_SEGMENTER_ERROR_DATA,
-                           "%s:%u: unknown section %.*s (expected [title], [month], "
-                           "[number], [state], [generic], [inner], [end], [starter] or [speech])",
-                           name, lineno, (int) n, line);
+              nk_data_lines_error (&lines, error, NK_SEGMENTER_ERROR, NK_SEGMENTER_ERROR_DATA,
+                                   "unknown section %.*s (expected [title], [month], "
+                                   "[number], [state], [generic], [inner], [end], [starter] "
+                                   "or [speech])", (int) n, line);
               return FALSE;
             }
           continue;
         }
       if (klass == NK_ABBREV_NONE)
         {
-          g_set_error (error, NK_SEGMENTER_ERROR, NK_SEGMENTER_ERROR_DATA,
-                       "%s:%u: entry before the first [section]", name, lineno);
+          nk_data_lines_error (&lines, error, NK_SEGMENTER_ERROR, NK_SEGMENTER_ERROR_DATA,
+                               "entry before the first [section]");
           return FALSE;
         }
-      if (!nk_add_entry (seg, line, n, klass, name, lineno, error))
+      if (!nk_add_entry (seg, line, n, klass, name, lines.lineno, error))
         return FALSE;
     }
   return TRUE;

@@ -478,6 +478,70 @@ test_output_file_errors (void)
   g_rmdir (dir);
 }
 
+/* Every line a data file may hold, and which come back: blank and comment lines are
+ * skipped but counted, white space cut, the last line read without a newline. */
+static void
+test_data_lines (void)
+{
+  g_autofree char *data = g_strdup ("# header\n\n  alpha beta \r\n\t\n#-) emoticon\n"
+                                    "  # indented comment\nlast");
+  NkDataLines lines;
+  const char *want[][2] = { { "3", "alpha beta" }, { "7", "last" } };
+  char *line;
+  gsize len;
+  guint i = 0;
+
+  nk_data_lines_init (&lines, data, strlen (data), "words.txt", NK_DATA_LINES_DEFAULT);
+  while ((line = nk_data_lines_next (&lines, &len)) != NULL)
+    {
+      g_assert_cmpuint (i, <, G_N_ELEMENTS (want));
+      g_assert_cmpstr (line, ==, want[i][1]);
+      g_assert_cmpuint (len, ==, strlen (want[i][1]));
+      g_assert_cmpuint (lines.lineno, ==, (guint) atoi (want[i][0]));
+      i++;
+    }
+  g_assert_cmpuint (i, ==, G_N_ELEMENTS (want));
+  g_assert_null (nk_data_lines_next (&lines, NULL));   /* stays at the end */
+}
+
+/* NO_COMMENTS keeps '#' lines (VADER's "#-)"); KEEP_SPACE keeps empty tab fields. */
+static void
+test_data_lines_flags (void)
+{
+  g_autofree char *a = g_strdup ("#-)\t-1.5\n# x\n");
+  g_autofree char *b = g_strdup ("name\tLABEL\t\t\r\n \t \n  # note\n x\t\n");
+  NkDataLines lines;
+  gsize len;
+
+  nk_data_lines_init (&lines, a, strlen (a), "lex.txt", NK_DATA_LINES_NO_COMMENTS);
+  g_assert_cmpstr (nk_data_lines_next (&lines, NULL), ==, "#-)\t-1.5");
+  g_assert_cmpstr (nk_data_lines_next (&lines, NULL), ==, "# x");
+  g_assert_null (nk_data_lines_next (&lines, NULL));
+
+  nk_data_lines_init (&lines, b, strlen (b), "tsv", NK_DATA_LINES_KEEP_SPACE);
+  g_assert_cmpstr (nk_data_lines_next (&lines, &len), ==, "name\tLABEL\t\t");
+  g_assert_cmpuint (len, ==, 12);
+  g_assert_cmpstr (nk_data_lines_next (&lines, NULL), ==, " x\t");
+  g_assert_cmpuint (lines.lineno, ==, 4);
+  g_assert_null (nk_data_lines_next (&lines, NULL));
+}
+
+static void
+test_data_lines_error (void)
+{
+  g_autofree char *data = g_strdup ("ok\n\nbad line\n");
+  g_autoptr(GError) error = NULL;
+  NkDataLines lines;
+
+  nk_data_lines_init (&lines, data, strlen (data), "data/x.txt", NK_DATA_LINES_DEFAULT);
+  nk_data_lines_next (&lines, NULL);
+  nk_data_lines_next (&lines, NULL);
+  nk_data_lines_error (&lines, &error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "expected one word, got “%s”", "bad line");
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_cmpstr (error->message, ==, "data/x.txt:3: expected one word, got “bad line”");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -495,6 +559,9 @@ main (int argc, char **argv)
   g_test_add_func ("/text/strict-json/rejects", test_strict_json_rejects);
   g_test_add_func ("/text/strict-json/accepts", test_strict_json_accepts);
   g_test_add_func ("/text/strict-json/depth", test_strict_json_depth);
+  g_test_add_func ("/text/data-lines/skip-and-trim", test_data_lines);
+  g_test_add_func ("/text/data-lines/flags", test_data_lines_flags);
+  g_test_add_func ("/text/data-lines/error", test_data_lines_error);
   g_test_add_func ("/text/output-file/atomic", test_output_file_atomic);
   g_test_add_func ("/text/output-file/errors", test_output_file_errors);
   g_test_add_func ("/text/output-file/special", test_output_file_special);

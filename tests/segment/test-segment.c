@@ -160,13 +160,13 @@ test_abbrev_errors (void)
 {
   static const struct {
     const char *data;
-    const char *message_part;
+    const char *message_part;   /* after the file and line ("bad.txt:2: ") */
   } bad[] = {
-    { "Mr\n", "before the first [section]" },
-    { "[titles]\nMr\n", "unknown section" },
-    { "[title]\nMr Smith\n", "without spaces" },
-    { "[title]\nAbcdefghijklmnopqrstuvwxyzabcdefghij\n", "longer than" },
-    { "[title]\n\xff\xfe\n", "not valid UTF-8" },
+    { "Mr\n", "bad.txt:1: entry before the first [section]" },
+    { "# c\n\n[titles]\nMr\n", "bad.txt:3: unknown section" },
+    { "[title]\n\nMr Smith\n", "bad.txt:3: an entry is one word without spaces" },
+    { "[title]\nAbcdefghijklmnopqrstuvwxyzabcdefghij\n", "bad.txt:2: entry longer than" },
+    { "[title]\n\xff\xfe\n", "bad.txt: not valid UTF-8" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
