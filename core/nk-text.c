@@ -272,22 +272,6 @@ static const guchar nk_json_escape_table[256] = {
   0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,0,0,0,0,1,0,0,0,
 };
 
-#define NK_ONES G_GUINT64_CONSTANT (0x0101010101010101)
-#define NK_HIGHS G_GUINT64_CONSTANT (0x8080808080808080)
-
-/* Nonzero when some byte of @w is < 0x20, '"' or '\\' (the classic "has zero byte" and
- * "has byte less than" tricks; bytes >= 0x80 never trigger them). */
-static inline guint64
-nk_word_needs_escape (guint64 w)
-{
-  guint64 quote = w ^ (NK_ONES * '"');
-  guint64 slash = w ^ (NK_ONES * '\\');
-  guint64 lt = (w - NK_ONES * 0x20) & ~w;
-  guint64 zq = (quote - NK_ONES) & ~quote;
-  guint64 zs = (slash - NK_ONES) & ~slash;
-
-  return (lt | zq | zs) & NK_HIGHS;
-}
 
 /* The first byte in [@p, @end) that a JSON string cannot hold as it is — '"', '\\' or a
  * control character — or @end: where the writer must escape, and where the strict reader's
@@ -312,7 +296,7 @@ nk_json_find_special (const guchar *p, const guchar *end)
       p += 16;
     }
 #endif
-  while (end - p >= 8 && !nk_word_needs_escape (nk_load_word (p)))
+  while (end - p >= 8 && !nk_json_word_needs_escape (nk_load_word (p)))
     p += 8;
   while (p < end && !nk_json_escape_table[*p])
     p++;
@@ -340,52 +324,6 @@ nk_json_put_escape (char *d, guchar c)
   return d;
 }
 
-/* A string of at most 16 bytes with nothing to escape (most attribute values and words),
- * copied as two overlapping loads: no loop, no call. FALSE when some byte needs escaping
- * (what was written to @d is then scratch). The unused bytes of a tested word are 'a'. */
-static inline gboolean
-nk_json_copy_short (char *d, const guchar *s, gsize n)
-{
-  guint64 lo = 0, hi = 0;
-
-  if (n >= 8)
-    {
-      memcpy (&lo, s, 8);
-      memcpy (&hi, s + n - 8, 8);
-      if (nk_word_needs_escape (lo) || nk_word_needs_escape (hi))
-        return FALSE;
-      memcpy (d, &lo, 8);
-      memcpy (d + n - 8, &hi, 8);
-      return TRUE;
-    }
-  if (n >= 4)
-    {
-      memcpy (&lo, s, 4);
-      memcpy (&hi, s + n - 4, 4);
-      if (nk_word_needs_escape (lo | (hi << 32)))
-        return FALSE;
-      memcpy (d, &lo, 4);
-      memcpy (d + n - 4, &hi, 4);
-      return TRUE;
-    }
-  if (n >= 2)
-    {
-      memcpy (&lo, s, 2);
-      memcpy (&hi, s + n - 2, 2);
-      if (nk_word_needs_escape (lo | (hi << 16) | (NK_ONES * 'a' << 32)))
-        return FALSE;
-      memcpy (d, &lo, 2);
-      memcpy (d + n - 2, &hi, 2);
-      return TRUE;
-    }
-  if (n == 1)
-    {
-      d[0] = (char) s[0];
-      return !nk_json_escape_table[s[0]];
-    }
-  return TRUE;
-}
-
 /* Copies runs of plain bytes straight into the buffer, reserved for the unescaped length
  * once; an escape (rare) reserves room for itself and the rest. */
 void
@@ -404,7 +342,7 @@ nk_json_append_string (GString *out, const char *str, gssize len)
   nk_buf_reserve (out, (gsize) (end - p) + 2);
   d = out->str + out->len;
   *d++ = '"';
-  if (end - p <= 16 && nk_json_copy_short (d, p, (gsize) (end - p)))
+  if (end - p <= 16 && nk_json_copy_plain (d, (const char *) p, (gsize) (end - p)))
     {
       d += end - p;
       p = end;

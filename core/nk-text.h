@@ -76,6 +76,81 @@ nk_buf_append_c (GString *buf, char c)
 void         nk_json_append_string   (GString    *out,
                                       const char *str,
                                       gssize      len);
+/* Nonzero when some byte of the eight in @w is < 0x20 (NUL included), '"' or '\\': a byte
+ * a JSON string cannot hold as it is (bytes >= 0x80 never are; the "has zero byte" and
+ * "has byte less than" tricks). */
+static inline guint64
+nk_json_word_needs_escape (guint64 w)
+{
+  const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101);
+  guint64 quote = w ^ (ones * '"');
+  guint64 slash = w ^ (ones * '\\');
+  guint64 lt = (w - ones * 0x20) & ~w;
+  guint64 zq = (quote - ones) & ~quote;
+  guint64 zs = (slash - ones) & ~slash;
+
+  return (lt | zq | zs) & (ones * 0x80);
+}
+
+/* Copies the @n bytes (0 to 16) at @s to @d as two overlapping loads and stores when none
+ * needs escaping — most words, names and attribute values, which are then their own JSON
+ * string body — and returns TRUE; FALSE otherwise (what was written to @d is scratch).
+ * Reads only [s, s + n): no loop, no call. */
+static inline gboolean
+nk_json_copy_plain (char *d, const char *s, gsize n)
+{
+  guint64 lo = 0, hi = 0;
+
+  if (n >= 8)
+    {
+      memcpy (&lo, s, 8);
+      memcpy (&hi, s + n - 8, 8);
+      if (nk_json_word_needs_escape (lo) || nk_json_word_needs_escape (hi))
+        return FALSE;
+      memcpy (d, &lo, 8);
+      memcpy (d + n - 8, &hi, 8);
+      return TRUE;
+    }
+  if (n >= 4)
+    {
+      memcpy (&lo, s, 4);
+      memcpy (&hi, s + n - 4, 4);
+      if (nk_json_word_needs_escape (lo | (hi << 32)))
+        return FALSE;
+      memcpy (d, &lo, 4);
+      memcpy (d + n - 4, &hi, 4);
+      return TRUE;
+    }
+  /* 0 to 3 bytes, the rest of the tested word plain 'a' */
+  lo = G_GUINT64_CONSTANT (0x0101010101010101) * 'a';
+  for (gsize i = 0; i < n; i++)
+    {
+      d[i] = s[i];
+      lo = (lo & ~(G_GUINT64_CONSTANT (0xFF) << (8 * i))) | ((guint64) (guchar) s[i] << (8 * i));
+    }
+  return nk_json_word_needs_escape (lo) == 0;
+}
+
+/* Appends @s (@n bytes) as nk_json_append_string () does, a short plain one (a word, a
+ * name) inline, without the call. */
+static inline void
+nk_json_append_word (GString *out, const char *s, gsize n)
+{
+  char *d;
+
+  nk_buf_reserve (out, 18);
+  d = out->str + out->len;
+  if (n <= 16 && nk_json_copy_plain (d + 1, s, n))
+    {
+      d[0] = '"';
+      d[n + 1] = '"';
+      d[n + 2] = '\0';
+      out->len += n + 2;
+      return;
+    }
+  nk_json_append_string (out, s, (gssize) n);
+}
+
 void         nk_json_append_int      (GString *out,
                                       gint64   value);
 void         nk_json_append_double   (GString *out,

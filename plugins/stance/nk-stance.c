@@ -74,12 +74,15 @@ static const char *const nk_stance_provides[] = { "stance", NULL };
 
 /* ---- shared data and instances ----------------------------------------------------- */
 
-/* One evidence word for list @list, in the order the rules found it. */
+/* One word of an evidence list: the evidence, the list, and the list's next word (or
+ * NK_EV_END) when the lists must be regrouped. */
 typedef struct {
-  guint   list;
-  guint32 start;
-  guint32 end;
-} NkEvidenceItem;
+  const NkStanceEvidence *e;
+  guint                   list;
+  guint                   next;
+} NkEvidenceWord;
+
+#define NK_EV_END G_MAXUINT
 
 typedef struct {
   NkStanceModel  *model;
@@ -97,13 +100,18 @@ typedef struct {
 #ifdef NK_STANCE_HAVE_VADER
   NkVaderScratch       *vader_scratch;
 #endif
-  NkStanceAggregate    *aggregate;
+  NkStanceAggregate    *aggregate;    /* the model's targets, declared once */
+  GString              *meta;         /* meta.stance as JSON text, reused */
   GString              *json;         /* evidence of one span as JSON text, reused */
-  NkEvidenceItem       *items;        /* the evidence words of one span, reused */
-  gsize                 cap_items;
+  NkEvidenceWord       *words;        /* the list words of one span, reused */
+  guint                 cap_words;
   const char           *last_named;   /* holder a later "he said" refers to: a layer's
                                        * string, or name_buf */
   GString              *name_buf;     /* a reported name taken from the text */
+  const char           *held;         /* the last holder copied into the stance layer, */
+  gsize                 held_len;     /* its length and its number in the aggregate */
+  guint                 held_id;
+  guint                 none_id;      /* the aggregate's number of "no holder", or G_MAXUINT */
   gsize                 sentence_start;    /* the sentence being analysed, its words' */
   gsize                 sentence_end;      /* extent, and its sentiment-layer compound */
   double                sentence_compound;
@@ -233,6 +241,9 @@ nk_stance_create (const NkConfig *config, gpointer shared, GError **error)
   self->vader_scratch = nk_vader_scratch_new ();
 #endif
   self->aggregate = nk_stance_aggregate_new ();
+  for (guint t = 0; t < nk_stance_model_get_n_targets (self->shared->model); t++)
+    nk_stance_aggregate_declare (self->aggregate, self->shared->target_ids[t]);
+  self->meta = g_string_sized_new (1024);
   self->json = g_string_sized_new (256);
   self->name_buf = g_string_sized_new (64);
   return self;
@@ -247,8 +258,9 @@ nk_stance_free (gpointer data)
   nk_vader_scratch_free (self->vader_scratch);
 #endif
   nk_stance_aggregate_free (self->aggregate);
+  g_string_free (self->meta, TRUE);
   g_string_free (self->json, TRUE);
-  g_free (self->items);
+  g_free (self->words);
   g_string_free (self->name_buf, TRUE);
   g_free (self);
 }
@@ -311,10 +323,8 @@ nk_cursor_init (NkLayerCursor *c, NkDocument *doc, const char *layer, const char
 /* The first span overlapping [start, end) that has a value for the cursor's attribute;
  * -1 if none. Spans ending before @start are skipped for good. */
 static gint
-nk_cursor_overlap (NkLayerCursor *c, guint32 start, guint32 end)
+nk_cursor_walk (NkLayerCursor *c, guint32 start, guint32 end)
 {
-  if (c->layer == NULL || c->attr < 0)
-    return -1;
   while (c->next < c->n && c->spans[c->next].end <= start)
     c->next++;
   for (guint i = c->next; i < c->n && c->spans[i].start < end; i++)
@@ -323,17 +333,48 @@ nk_cursor_overlap (NkLayerCursor *c, guint32 start, guint32 end)
   return -1;
 }
 
-/* The sentence compound of the `sentiment` layer's span equal to the sentence, or NAN. */
+static inline gint
+nk_cursor_overlap (NkLayerCursor *c, guint32 start, guint32 end)
+{
+  if (c->layer == NULL || c->attr < 0)
+    return -1;   /* no such layer: most pipelines lack some */
+  return nk_cursor_walk (c, start, end);
+}
+
+/* The sentence compound of the `sentiment` layer's span equal to the sentence, or NAN: of
+ * the first span overlapping the sentence with a value, as nk_cursor_overlap () finds it.
+ * An unset double reads as 0.0, so only a zero needs the mask asked. */
 static double
 nk_sentence_compound (NkLayerCursor *c, guint32 start, guint32 end)
 {
-  gint i = nk_cursor_overlap (c, start, end);
-  if (i < 0 || c->spans[i].start != start || c->spans[i].end != end)
+  if (c->layer == NULL || c->attr < 0)
     return NAN;
-  return nk_layer_get_double (c->layer, (guint) i, (guint) c->attr);
+  const NkSpan *spans = c->spans;
+  guint i = c->next, n = c->n;
+  while (i < n && spans[i].end <= start)
+    i++;
+  c->next = i;
+  for (; i < n && spans[i].start < end; i++)
+    if (spans[i].end > start)
+      {
+        double v = nk_layer_get_double (c->layer, i, (guint) c->attr);
+        if (v != 0 || nk_layer_has_value (c->layer, i, (guint) c->attr))
+          return spans[i].start == start && spans[i].end == end ? v : NAN;
+      }
+  return NAN;
 }
 
 /* ---- holders ----------------------------------------------------------------------- */
+
+/* Where a sentence's holder came from (the evidence's "holder_source"). */
+typedef enum {
+  NK_SOURCE_NONE,
+  NK_SOURCE_QUOTE,
+  NK_SOURCE_REPORT,
+  NK_SOURCE_REPORT_PRONOUN,
+  NK_SOURCE_META,
+  NK_SOURCE_N
+} NkHolderSource;
 
 typedef struct {
   NkLayerCursor quotes;      /* attr: speaker */
@@ -349,8 +390,8 @@ nk_entity_name (NkHolderCtx *h, GString *buf, const char *text, gsize start, gsi
   gint e = nk_cursor_overlap (&h->entities, (guint32) start, (guint32) end);
   if (e >= 0)
     return nk_layer_get_string (h->entities.layer, (guint) e, (guint) h->entities.attr);
-  g_string_truncate (buf, 0);
-  g_string_append_len (buf, text + start, (gssize) (end - start));
+  buf->len = 0;
+  nk_buf_append (buf, text + start, end - start);
   return buf->str;
 }
 
@@ -360,12 +401,12 @@ nk_entity_name (NkHolderCtx *h, GString *buf, const char *text, gsize start, gsi
  * (valid until the next sentence). */
 static const char *
 nk_stance_holder (NkStance *self, NkHolderCtx *h, const char *text, const NkSpan *sent,
-                  gboolean want, const char **source)
+                  gboolean want, NkHolderSource *source)
 {
   gint q = nk_cursor_overlap (&h->quotes, sent->start, sent->end);
   if (q >= 0)
     {
-      *source = "quote";
+      *source = NK_SOURCE_QUOTE;
       self->last_named = nk_layer_get_string (h->quotes.layer, (guint) q,
                                               (guint) h->quotes.attr);
       return want ? self->last_named : NULL;
@@ -377,17 +418,17 @@ nk_stance_holder (NkStance *self, NkHolderCtx *h, const char *text, const NkSpan
     {
       if (!pronoun)
         {
-          *source = "report";
+          *source = NK_SOURCE_REPORT;
           self->last_named = nk_entity_name (h, self->name_buf, text, a, b);
           return want ? self->last_named : NULL;
         }
       if (self->last_named != NULL)
         {
-          *source = "report-pronoun";
+          *source = NK_SOURCE_REPORT_PRONOUN;
           return want ? self->last_named : NULL;
         }
     }
-  *source = h->meta_holder ? "meta" : NULL;
+  *source = h->meta_holder ? NK_SOURCE_META : NK_SOURCE_NONE;
   return want ? h->meta_holder : NULL;
 }
 
@@ -405,103 +446,165 @@ nk_meta_holder (const NkStanceShared *sh, NkDocument *doc)
 
 /* ---- evidence ---------------------------------------------------------------------- */
 
+/* The end of the evidence object for each source: plain ASCII, nothing to escape. */
+#define NK_TAIL(lit) { "" lit, sizeof (lit) - 1 }
+static const struct {
+  char  str[40];   /* copied whole: a fixed-size copy is a few moves */
+  gsize len;
+} nk_source_tails[NK_SOURCE_N] = {
+  NK_TAIL ("}"), NK_TAIL (",\"holder_source\":\"quote\"}"),
+  NK_TAIL (",\"holder_source\":\"report\"}"),
+  NK_TAIL (",\"holder_source\":\"report-pronoun\"}"),
+  NK_TAIL (",\"holder_source\":\"meta\"}"),
+};
+#undef NK_TAIL
+
 enum { NK_EV_FAVOR, NK_EV_AGAINST, NK_EV_NEGATED, NK_EV_NEGATIONS, NK_EV_CONTRAST,
        NK_EV_HEDGES, NK_EV_IRREALIS, NK_EV_N_LISTS };
 
 /* The lists' keys, with a comma before, quoted and with their colon and bracket (plain
  * ASCII: nothing to escape), and their lengths. */
-static const char *const nk_evidence_keys[NK_EV_N_LISTS] = {
+static const char nk_evidence_keys[NK_EV_N_LISTS][16] = {
   ",\"favor\":[", ",\"against\":[", ",\"negated\":[", ",\"negations\":[", ",\"contrast\":[",
   ",\"hedges\":[", ",\"irrealis\":[",
 };
 static const guint8 nk_evidence_key_lens[NK_EV_N_LISTS] = { 10, 12, 12, 14, 13, 11, 13 };
 
-/* The evidence items of one span: at most three per evidence (a side, "negated", a list
- * of its kind), in an array of self->cap_items. */
-typedef struct {
-  NkEvidenceItem *items;
-  guint           n;
-} NkEvidenceList;
+/* The list (as a bit) an evidence of each kind also goes in, besides its side and
+ * "negated". */
+static const guint8 nk_kind_list_bits[NK_STANCE_N_KINDS] = {
+  [NK_STANCE_KIND_NEGATOR] = 1u << NK_EV_NEGATIONS,
+  [NK_STANCE_KIND_NEGCLAUSE] = 1u << NK_EV_NEGATIONS,
+  [NK_STANCE_KIND_CONTRAST] = 1u << NK_EV_CONTRAST,
+  [NK_STANCE_KIND_CONCESSIVE] = 1u << NK_EV_CONTRAST,
+  [NK_STANCE_KIND_HEDGE] = 1u << NK_EV_HEDGES,
+  [NK_STANCE_KIND_IRREALIS] = 1u << NK_EV_IRREALIS,
+};
 
-static inline void
-nk_evidence_push (NkEvidenceList *list, guint which, guint32 start, guint32 end)
+/* The lists evidence @e goes in, as bits: its side (favor or against, by the sign of its
+ * contribution), "negated", and the list of its kind. Pushed in that order, which is the
+ * order of the bits. */
+static inline guint
+nk_evidence_lists (const NkStanceEvidence *e)
 {
-  list->items[list->n++] = (NkEvidenceItem) { which, start, end };
+  guint bits = 0;
+  if (e->contribution > 0)
+    bits = 1u << NK_EV_FAVOR;
+  else if (e->contribution < 0)
+    bits = 1u << NK_EV_AGAINST;
+  if (e->negated)
+    bits |= 1u << NK_EV_NEGATED;
+  if ((guint) e->kind < NK_STANCE_N_KINDS)
+    bits |= nk_kind_list_bits[e->kind];
+  return bits;
 }
 
 /* The evidence word's length: cut at 127 bytes, at a character boundary (document text is
  * valid UTF-8, the core repairs it), and at a NUL character (the text may hold one). */
 static gsize
-nk_evidence_len (const char *text, const NkEvidenceItem *it)
+nk_evidence_len (const char *text, const NkStanceEvidence *e)
 {
-  gsize len = MIN (it->end - it->start, 127);
-  if (len < it->end - it->start)
-    while (len > 0 && (((guchar) text[it->start + len]) & 0xC0) == 0x80)
+  gsize len = MIN (e->end - e->start, 127);
+  if (len < e->end - e->start)
+    while (len > 0 && (((guchar) text[e->start + len]) & 0xC0) == 0x80)
       len--;   /* never cut a character */
-  const char *nul = memchr (text + it->start, '\0', len);
-  return nul ? (gsize) (nul - (text + it->start)) : len;
+  const char *nul = memchr (text + e->start, '\0', len);
+  return nul ? (gsize) (nul - (text + e->start)) : len;
 }
 
-/* Appends the evidence word as a JSON string (cut at a NUL, as json-glib did). */
-static void
-nk_evidence_append_word (GString *out, const char *text, const NkEvidenceItem *it)
-{
-  nk_json_append_string (out, text + it->start, (gssize) nk_evidence_len (text, it));
-}
+/* Room for an evidence object before its words: the mention, a short sentiment and a
+ * holder source tail (copied as 40 bytes). */
+#define NK_EVIDENCE_FIXED 96
+/* Room for one list word written in place: a comma, the quotes, up to 16 bytes, and the
+ * list's key (16 bytes with scratch) and bracket when it is the list's first. */
+#define NK_EVIDENCE_WORD 40
 
-/* Appends ,"list":["word",...] for the list of items[first]: all its items, in order. */
-static void
-nk_evidence_append_list (GString *out, const char *text, const NkEvidenceItem *items,
-                         guint n, guint first)
+/* Writes evidence @e's word at @d as a JSON string (cut as nk_evidence_len says): a short
+ * plain word (nearly all) in place; any other through nk_json_append_string (), after
+ * which @out again has room for @room bytes. Returns the end. */
+static inline char *
+nk_evidence_put_word (GString *out, char *d, const char *text, const NkStanceEvidence *e,
+                      gsize room)
 {
-  guint list = items[first].list;
-  nk_buf_append (out, nk_evidence_keys[list], nk_evidence_key_lens[list]);
-  for (guint i = first; i < n; i++)
+  gsize n = e->end - e->start;
+  if (G_LIKELY (n - 1 < 16 && nk_json_copy_plain (d + 1, text + e->start, n)))
     {
-      if (items[i].list != list)
-        continue;
-      if (i > first)
-        nk_buf_append_c (out, ',');
-      nk_evidence_append_word (out, text, &items[i]);
+      d[0] = '"';
+      d[n + 1] = '"';
+      return d + n + 2;
     }
-  nk_buf_append_c (out, ']');
+  out->len = (gsize) (d - out->str);
+  nk_json_append_string (out, text + e->start, (gssize) nk_evidence_len (text, e));
+  nk_buf_reserve (out, room);
+  return out->str + out->len;
 }
 
-/* The evidence words of @r, each tagged with the list it goes in, in the rules' order. */
-static void
-nk_evidence_collect (NkEvidenceList *items, const NkStanceResult *r,
-                     const NkStanceEvidence *ev)
+/* Writes ,"list":["word",...] for list @l, its first word @w and the chain after it. */
+static char *
+nk_evidence_put_list (GString *out, char *d, const char *text, const NkEvidenceWord *words,
+                      guint w, guint l, gsize room)
 {
-  items->n = 0;
-  for (guint i = r->first_evidence; i < r->first_evidence + r->n_evidence; i++)
+  memcpy (d, nk_evidence_keys[l], 16);   /* the key and some scratch */
+  d += nk_evidence_key_lens[l];
+  d = nk_evidence_put_word (out, d, text, words[w].e, room);
+  for (w = words[w].next; w != NK_EV_END; w = words[w].next)
     {
-      const NkStanceEvidence *e = &ev[i];
-      if (e->contribution > 0)
-        nk_evidence_push (items, NK_EV_FAVOR, e->start, e->end);
-      else if (e->contribution < 0)
-        nk_evidence_push (items, NK_EV_AGAINST, e->start, e->end);
-      if (e->negated)
-        nk_evidence_push (items, NK_EV_NEGATED, e->start, e->end);
-      switch (e->kind)
+      *d++ = ',';
+      d = nk_evidence_put_word (out, d, text, words[w].e, room);
+    }
+  *d++ = ']';
+  return d;
+}
+
+/* The lists of @words when each list's words are already together (nearly always: one
+ * word, or one list): in the words' order. */
+static char *
+nk_evidence_put_grouped (GString *out, char *d, const char *text,
+                         const NkEvidenceWord *words, guint n, gsize room)
+{
+  for (guint w = 0; w < n; w++)
+    {
+      if (w == 0 || words[w].list != words[w - 1].list)
         {
-        case NK_STANCE_KIND_NEGATOR:
-        case NK_STANCE_KIND_NEGCLAUSE:
-          nk_evidence_push (items, NK_EV_NEGATIONS, e->start, e->end);
-          break;
-        case NK_STANCE_KIND_CONTRAST:
-        case NK_STANCE_KIND_CONCESSIVE:
-          nk_evidence_push (items, NK_EV_CONTRAST, e->start, e->end);
-          break;
-        case NK_STANCE_KIND_HEDGE:
-          nk_evidence_push (items, NK_EV_HEDGES, e->start, e->end);
-          break;
-        case NK_STANCE_KIND_IRREALIS:
-          nk_evidence_push (items, NK_EV_IRREALIS, e->start, e->end);
-          break;
-        default:
-          break;
+          if (w > 0)
+            *d++ = ']';
+          memcpy (d, nk_evidence_keys[words[w].list], 16);   /* the key and some scratch */
+          d += nk_evidence_key_lens[words[w].list];
         }
+      else
+        *d++ = ',';
+      d = nk_evidence_put_word (out, d, text, words[w].e, room);
     }
+  if (n > 0)
+    *d++ = ']';
+  return d;
+}
+
+/* The lists of @words regrouped: each list's words chained, the lists in the order of
+ * their first word. */
+static char *
+nk_evidence_put_chained (GString *out, char *d, const char *text, NkEvidenceWord *words,
+                         guint n, gsize room)
+{
+  guint8 order[NK_EV_N_LISTS];
+  guint head[NK_EV_N_LISTS], tail[NK_EV_N_LISTS];
+  guint n_lists = 0, seen = 0;
+  for (guint w = 0; w < n; w++)
+    {
+      guint l = words[w].list;
+      if (seen & (1u << l))
+        words[tail[l]].next = w;
+      else
+        {
+          seen |= 1u << l;
+          order[n_lists++] = (guint8) l;
+          head[l] = w;
+        }
+      tail[l] = w;
+    }
+  for (guint k = 0; k < n_lists; k++)
+    d = nk_evidence_put_list (out, d, text, words, head[order[k]], order[k], room);
+  return d;
 }
 
 /* Evidence as compact JSON text in self->json, members in this order (empty lists are
@@ -509,68 +612,104 @@ nk_evidence_collect (NkEvidenceList *items, const NkStanceResult *r,
  * {"mention": "term"|"context", "favor": [cue texts pushing favor], "against": [...],
  *  "negated": [cues a negator flipped], "negations", "contrast", "hedges", "irrealis",
  *  "sentiment": the VADER compound used (the target's clause with clause_sentiment, else
- *  the sentence's; absent when unknown), "holder_source"} */
+ *  the sentence's; absent when unknown), "holder_source"}
+ * Written through a pointer into room reserved once for all short words. */
 static void
 nk_stance_evidence (NkStance *self, const NkStanceResult *r, const NkStanceEvidence *ev,
-                    const char *text, const char *holder_source)
+                    const char *text, NkHolderSource source)
 {
   GString *out = self->json;
-  if (3 * (gsize) r->n_evidence > self->cap_items)
+  const NkStanceEvidence *e = ev + r->first_evidence;
+  guint n = r->n_evidence;
+  if (3 * n > self->cap_words)
     {
-      self->cap_items = MAX (3 * (gsize) r->n_evidence, 2 * self->cap_items);
-      self->items = g_renew (NkEvidenceItem, self->items, self->cap_items);
+      self->cap_words = MAX (3 * n, 2 * self->cap_words);
+      self->words = g_renew (NkEvidenceWord, self->words, self->cap_words);
     }
-  NkEvidenceList list = { self->items, 0 };
-  g_string_truncate (out, 0);
-  if (r->mentioned)
-    NK_BUF_LIT (out, "{\"mention\":\"term\"");
-  else
-    NK_BUF_LIT (out, "{\"mention\":\"context\"");
-  nk_evidence_collect (&list, r, ev);
-  const NkEvidenceItem *it = list.items;
-  guint seen = 0;   /* lists already written, as bits: in the order of their first word */
-  for (guint i = 0; i < list.n; i++)
-    if (!(seen & (1u << it[i].list)))
+  /* the list words in the rules' order; grouped when no list comes back after another */
+  NkEvidenceWord *words = self->words;
+  guint n_words = 0, seen = 0, last = NK_EV_N_LISTS;
+  gboolean grouped = TRUE;
+  for (guint i = 0; i < n; i++)
+    for (guint lists = nk_evidence_lists (&e[i]); lists != 0; lists &= lists - 1)
       {
-        seen |= 1u << it[i].list;
-        nk_evidence_append_list (out, text, it, list.n, i);
+        guint l = (guint) __builtin_ctz (lists);
+        words[n_words++] = (NkEvidenceWord) { &e[i], l, NK_EV_END };
+        if (l != last)
+          {
+            grouped &= !(seen & (1u << l));
+            seen |= 1u << l;
+            last = l;
+          }
       }
+  gsize room = NK_EVIDENCE_FIXED + (gsize) n_words * NK_EVIDENCE_WORD;
+  out->len = 0;
+  nk_buf_reserve (out, room);
+  char *d = out->str;
+  if (r->mentioned)
+    d = NK_PUT_LIT (d, "{\"mention\":\"term\"");
+  else
+    d = NK_PUT_LIT (d, "{\"mention\":\"context\"");
+  if (grouped)
+    d = nk_evidence_put_grouped (out, d, text, words, n_words, room);
+  else
+    d = nk_evidence_put_chained (out, d, text, words, n_words, room);
   if (!isnan (r->sentiment))
     {
-      NK_BUF_LIT (out, ",\"sentiment\":");
-      nk_json_append_double (out, r->sentiment);
+      d = NK_PUT_LIT (d, ",\"sentiment\":");
+      char *end = nk_stance_put_decimal4 (d, r->sentiment);
+      if (G_UNLIKELY (end == NULL))
+        {
+          out->len = (gsize) (d - out->str);
+          nk_json_append_double (out, r->sentiment);
+          nk_buf_reserve (out, NK_EVIDENCE_FIXED);
+          end = out->str + out->len;
+        }
+      d = end;
     }
-  if (holder_source)
-    {
-      /* the sources are plain ASCII words */
-      NK_BUF_LIT (out, ",\"holder_source\":\"");
-      nk_buf_append (out, holder_source, strlen (holder_source));
-      nk_buf_append_c (out, '"');
-    }
-  nk_buf_append_c (out, '}');
+  memcpy (d, nk_source_tails[source].str, sizeof nk_source_tails[source].str);
+  d += nk_source_tails[source].len;
+  *d = '\0';
+  out->len = (gsize) (d - out->str);
 }
 
 /* ---- process ----------------------------------------------------------------------- */
 
+static const char *const nk_label_names[] = {
+  [NK_STANCE_NEUTRAL] = "neutral", [NK_STANCE_FAVOR] = "favor",
+  [NK_STANCE_AGAINST] = "against",
+};
+
+/* One span of result @r. A holder is copied into the layer once (@copy), then shared by
+ * the following spans with the same holder: a static string pointing into the layer's own
+ * copy. */
 static void
 nk_stance_emit (NkStance *self, NkLayer *layer, const NkSpan *sent, const NkStanceResult *r,
                 const NkStanceEvidence *ev, const char *text, const char *holder,
-                const char *holder_source)
+                gsize holder_len, gboolean copy, guint holder_id, NkHolderSource source)
 {
-  const char *label = nk_stance_label_to_string (r->label);
+  const char *label = (guint) r->label < G_N_ELEMENTS (nk_label_names)
+                      ? nk_label_names[r->label] : nk_label_names[NK_STANCE_NEUTRAL];
   guint k = nk_layer_add (layer, sent->start, sent->end);
   /* interned: the model's copy may go before the document does */
   nk_layer_set_static_string (layer, k, NK_STANCE_ATTR_TARGET, self->shared->target_ids[r->target]);
   nk_layer_set_static_string (layer, k, NK_STANCE_ATTR_LABEL, label);
-  /* four decimals are all the rules mean, and they export shorter */
-  nk_layer_set_double (layer, k, NK_STANCE_ATTR_SCORE, round (r->score * 1e4) / 1e4);
-  nk_stance_evidence (self, r, ev, text, holder_source);
+  nk_layer_set_double (layer, k, NK_STANCE_ATTR_SCORE, nk_stance_round4 (r->score));
+  nk_stance_evidence (self, r, ev, text, source);
   nk_layer_set_json_text (layer, k, NK_STANCE_ATTR_EVIDENCE, self->json->str, self->json->len);
-  if (holder != NULL)
-    nk_layer_set_string (layer, k, NK_STANCE_ATTR_HOLDER, holder, -1);
-  nk_stance_aggregate_add_declared (self->aggregate, r->target, holder, r->label, r->score);
+  if (copy)
+    {
+      nk_layer_set_string (layer, k, NK_STANCE_ATTR_HOLDER, holder, (gssize) holder_len);
+      self->held = nk_layer_get_string (layer, k, NK_STANCE_ATTR_HOLDER);
+      self->held_len = holder_len;
+      self->held_id = holder_id;
+    }
+  else if (holder != NULL)
+    nk_layer_set_static_string (layer, k, NK_STANCE_ATTR_HOLDER, self->held);
+  nk_stance_aggregate_count (self->aggregate, r->target, holder_id, r->label, r->score);
 }
 
+#ifdef NK_STANCE_HAVE_VADER
 /* The sentence without surrounding spaces: the extent the engine reports for a clause
  * that spans the whole sentence (its first token to its last). */
 static void
@@ -584,6 +723,7 @@ nk_word_extent (const char *text, const NkSpan *sent, gsize *start, gsize *end)
   *start = a;
   *end = b;
 }
+#endif
 
 static void
 nk_stance_sentence (NkStance *self, NkLayer *layer, NkHolderCtx *h, NkLayerCursor *senti,
@@ -592,36 +732,63 @@ nk_stance_sentence (NkStance *self, NkLayer *layer, NkHolderCtx *h, NkLayerCurso
   const NkStanceShared *sh = self->shared;
   double compound = nk_sentence_compound (senti, sent->start, sent->end);
   self->sentence_compound = compound;
-  nk_word_extent (text, sent, &self->sentence_start, &self->sentence_end);
   NkStanceSentimentFunc func = NULL;
 #ifdef NK_STANCE_HAVE_VADER
   /* VADER here only for clauses, or for sentences when no sentiment stage ran */
   if (sh->vader != NULL && (sh->clause_sentiment || senti->layer == NULL))
-    func = sh->clause_sentiment ? nk_stance_clause_compound : nk_stance_sentence_compound;
+    {
+      func = sh->clause_sentiment ? nk_stance_clause_compound : nk_stance_sentence_compound;
+      nk_word_extent (text, sent, &self->sentence_start, &self->sentence_end);
+    }
 #endif
   guint n = nk_stance_analyze (sh->model, self->scratch, text, sent->start, sent->end, func,
                                self, compound);
   /* every sentence updates the last named speaker, for a later "he said" */
-  const char *source = NULL;
+  NkHolderSource source = NK_SOURCE_NONE;
   const char *holder = nk_stance_holder (self, h, text, sent, n > 0, &source);
+  if (n == 0)
+    return;
+  /* the holder's number in the aggregate, and whether it is new to the layer */
+  gsize holder_len = 0;
+  gboolean copy = FALSE;
+  guint holder_id;
+  if (holder == NULL)
+    {
+      if (self->none_id == G_MAXUINT)
+        self->none_id = nk_stance_aggregate_holder (self->aggregate, NULL, 0);
+      holder_id = self->none_id;
+    }
+  else
+    {
+      holder_len = strlen (holder);
+      if (self->held != NULL && self->held_len == holder_len
+          && nk_stance_equal (self->held, holder, holder_len))
+        holder_id = self->held_id;
+      else
+        {
+          holder_id = nk_stance_aggregate_holder (self->aggregate, holder, holder_len);
+          copy = TRUE;
+        }
+    }
   guint n_ev;
   const NkStanceResult *results = nk_stance_scratch_get_results (self->scratch, &n);
   const NkStanceEvidence *ev = nk_stance_scratch_get_evidence (self->scratch, &n_ev);
-  for (guint i = 0; i < n; i++)
-    nk_stance_emit (self, layer, sent, &results[i], ev, text, holder, source);
+  for (guint i = 0; i < n; i++, copy = FALSE)
+    nk_stance_emit (self, layer, sent, &results[i], ev, text, holder, holder_len, copy,
+                    holder_id, source);
 }
 
 static gboolean
 nk_stance_process (gpointer data, NkDocument *doc, GError **error)
 {
   NkStance *self = data;
-  const NkStanceModel *model = self->shared->model;
   NkLayer *sentences = nk_document_get_layer (doc, "sentences");
   const char *text = nk_document_get_text (doc, NULL);
   guint n_sent = 0;
   const NkSpan *sents = sentences ? nk_layer_get_spans (sentences, &n_sent) : NULL;
   NkLayer *layer = nk_document_add_layer (doc, &nk_stance_layer);
-  nk_layer_reserve (layer, n_sent);   /* about one span a sentence: grow once, not often */
+  /* about one span a sentence, some sentences more: grow once, not often */
+  nk_layer_reserve (layer, n_sent + n_sent / 4 + 4);
   NkHolderCtx h;
   NkLayerCursor senti;
   nk_cursor_init (&h.quotes, doc, "quotes", "speaker");
@@ -629,16 +796,19 @@ nk_stance_process (gpointer data, NkDocument *doc, GError **error)
   nk_cursor_init (&senti, doc, "sentiment", "compound");
   h.meta_holder = nk_meta_holder (self->shared, doc);
   nk_stance_scratch_begin_document (self->scratch);
-  nk_stance_aggregate_clear (self->aggregate);
-  for (guint t = 0; t < nk_stance_model_get_n_targets (model); t++)
-    nk_stance_aggregate_declare (self->aggregate, nk_stance_model_get_target_id (model, t));
+  nk_stance_aggregate_reset_counts (self->aggregate);
   self->last_named = NULL;
+  self->held = NULL;
+  self->none_id = G_MAXUINT;
   for (guint i = 0; i < n_sent; i++)
     nk_stance_sentence (self, layer, &h, &senti, text, &sents[i]);
-  GString *meta = g_string_sized_new (256);
+  GString *meta = self->meta;
+  meta->len = 0;
   nk_stance_aggregate_append_json (self->aggregate, meta);
-  gsize len = meta->len;
-  nk_document_take_meta_json (doc, "stance", g_string_free (meta, FALSE), len);
+  /* the document's own copy, of the exact size */
+  char *json = g_malloc (meta->len + 1);
+  memcpy (json, meta->str, meta->len + 1);
+  nk_document_take_meta_json (doc, "stance", json, meta->len);
   return TRUE;
 }
 

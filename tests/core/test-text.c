@@ -144,6 +144,16 @@ test_json_strings_every_position (void)
           nk_slow_escape (want, word, len);
           g_assert_cmpuint (got->len, ==, want->len);
           g_assert_true (memcmp (got->str, want->str, want->len + 1) == 0);
+          /* the inline writer for words, and its plain copy, say the same */
+          g_string_truncate (got, 1);
+          nk_json_append_word (got, word, len);
+          g_assert_cmpuint (got->len, ==, want->len);
+          g_assert_true (memcmp (got->str, want->str, want->len + 1) == 0);
+          if (len <= 16)
+            {
+              char copy[16];
+              g_assert_cmpint (nk_json_copy_plain (copy, word, len), ==, want->len == len + 3);
+            }
         }
 }
 

@@ -309,10 +309,193 @@ test_aggregate_reuse (void)
                    "\"against\":0,\"neutral\":0,\"mean_score\":0.5}}}}");
 }
 
+/* What the aggregate must write for one target, built the slow way: holders by
+ * decreasing count then name, each tally through the core writers. */
+typedef struct {
+  const char *name;
+  guint64     n[3];
+  double      sum;
+} NkRefHolder;
+
+static int
+nk_ref_holder_cmp (gconstpointer a, gconstpointer b)
+{
+  const NkRefHolder *x = a, *y = b;
+  guint64 nx = x->n[0] + x->n[1] + x->n[2], ny = y->n[0] + y->n[1] + y->n[2];
+  if (nx != ny)
+    return nx > ny ? -1 : 1;
+  return strcmp (x->name, y->name);
+}
+
+static void
+nk_ref_tally (GString *out, const guint64 *n, double sum)
+{
+  guint64 total = n[0] + n[1] + n[2];
+  g_string_append_printf (out, "\"favor\":%" G_GUINT64_FORMAT ",\"against\":%" G_GUINT64_FORMAT
+                          ",\"neutral\":%" G_GUINT64_FORMAT ",\"mean_score\":",
+                          n[1], n[2], n[0]);
+  if (total > 0)
+    nk_json_append_double (out, round (sum / (double) total * 1e4) / 1e4);
+  else
+    g_string_append (out, "null");
+}
+
+/* Many holders (past the linear search, into the hash index), asked in an interleaved
+ * order, and a second document with other holders after a reset that keeps the targets. */
+static void
+test_aggregate_many_holders (void)
+{
+  g_autoptr (NkStanceAggregate) agg = nk_stance_aggregate_new ();
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (GString) want = g_string_new (NULL);
+  for (guint doc = 0; doc < 2; doc++)
+    {
+      NkRefHolder ref[40];
+      guint n_ref = doc == 0 ? 40 : 23;
+      g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+      if (doc == 0)
+        {
+          nk_stance_aggregate_declare (agg, "a");
+          nk_stance_aggregate_declare (agg, "b\"q");
+        }
+      else
+        nk_stance_aggregate_reset_counts (agg);
+      for (guint i = 0; i < n_ref; i++)
+        {
+          char *name = g_strdup_printf ("%s holder %u%s", doc ? "Other" : "A", (i * 7) % n_ref,
+                                        i % 5 == 0 ? " \\ \"x\"" : "");
+          g_ptr_array_add (names, name);
+          ref[i] = (NkRefHolder) { name, { 0, 0, 0 }, 0 };
+        }
+      /* holder i gets i % 4 + 1 spans of target "a", in rounds over all holders */
+      for (guint round_ = 0; round_ < 4; round_++)
+        for (guint i = 0; i < n_ref; i++)
+          if (round_ <= i % 4)
+            {
+              guint label = (i + round_) % 3;
+              double score = (label == 1 ? 1 : label == 2 ? -1 : 0) * (0.1 + 0.01 * i);
+              guint h = nk_stance_aggregate_holder (agg, ref[i].name, strlen (ref[i].name));
+              g_assert_cmpuint (h, ==, nk_stance_aggregate_holder (agg, ref[i].name,
+                                                                    strlen (ref[i].name)));
+              nk_stance_aggregate_count (agg, 0, h, label, score);
+              ref[i].n[label]++;
+              ref[i].sum += score;
+            }
+      g_string_truncate (out, 0);
+      nk_stance_aggregate_append_json (agg, out);
+      /* the reference: target "a" with its holders, target "b\"q" without spans */
+      guint64 all[3] = { 0, 0, 0 };
+      double sum = 0;
+      for (guint round_ = 0; round_ < 4; round_++)
+        for (guint i = 0; i < n_ref; i++)
+          if (round_ <= i % 4)
+            {
+              guint label = (i + round_) % 3;
+              all[label]++;
+              sum += (label == 1 ? 1 : label == 2 ? -1 : 0) * (0.1 + 0.01 * i);
+            }
+      qsort (ref, n_ref, sizeof *ref, nk_ref_holder_cmp);
+      g_string_assign (want, "{\"a\":{");
+      nk_ref_tally (want, all, sum);
+      g_string_append (want, ",\"holders\":{");
+      for (guint i = 0; i < n_ref; i++)
+        {
+          if (i > 0)
+            g_string_append_c (want, ',');
+          nk_json_append_string (want, ref[i].name, -1);
+          g_string_append (want, ":{");
+          nk_ref_tally (want, ref[i].n, ref[i].sum);
+          g_string_append_c (want, '}');
+        }
+      static const guint64 zero[3] = { 0, 0, 0 };
+      g_string_append (want, "}},\"b\\\"q\":{");
+      nk_ref_tally (want, zero, 0);
+      g_string_append (want, ",\"holders\":{}}}");
+      g_assert_cmpstr (out->str, ==, want->str);
+    }
+}
+
+/* The four-place writers give nk_json_append_double ()'s text of the rounded value. */
+static void
+test_decimal_writers (void)
+{
+  g_autoptr (GString) want = g_string_new (NULL);
+  GRand *rand = g_rand_new_with_seed (5);
+  for (guint i = 0; i < 200000; i++)
+    {
+      double x;
+      if (i < 40002)
+        x = ((double) i - 20001) / 1e4;                 /* every four-place value in [-2, 2] */
+      else if (i < 40010)
+        x = (double []) { 0.0, -0.0, 99999.9999, -99999.99995, 1e5, -3e7, 0.00005,
+                          -0.00005 }[i - 40002];
+      else if (i % 2)
+        x = g_rand_double_range (rand, -1.5, 1.5);
+      else
+        x = g_rand_double_range (rand, -2e5, 2e5);
+      char buf[32];
+      /* nk_stance_round4 is round () to four places */
+      double r = nk_stance_round4 (x);
+      double ref = round (x * 1e4) / 1e4;
+      g_assert_true (memcmp (&r, &ref, sizeof r) == 0);
+      g_string_truncate (want, 0);
+      nk_json_append_double (want, ref);
+      char *end = nk_stance_put_round4 (buf, x);
+      if (end != NULL)
+        {
+          *end = '\0';
+          g_assert_cmpstr (buf, ==, want->str);
+        }
+      else
+        g_assert_false (fabs (x) < 1e5);
+      end = nk_stance_put_decimal4 (buf, ref);
+      if (end != NULL)
+        {
+          *end = '\0';
+          g_assert_cmpstr (buf, ==, want->str);
+        }
+      else
+        g_assert_false (fabs (ref) < 1e5);
+      /* a value that is not a four-place decimal is left to the generic writer */
+      g_assert_null (nk_stance_put_decimal4 (buf, ref + (ref >= 0 ? 3e-7 : -3e-7)));
+    }
+  g_rand_free (rand);
+}
+
+/* Short words go in place (core's nk_json_copy_plain (), which the evidence writer uses)
+ * exactly when nk_json_append_string () would copy them as they are. */
+static void
+test_plain_words (void)
+{
+  static const char *const words[] = { "a", "ab", "abc", "abcd", "good", "progress",
+    "stalled again", "sixteen bytes!!!", "caf\xc3\xa9", "\"q", "a\\b", "tab\there",
+    "nul\0x", "x\x1f", "\xe2\x80\x9cquoted\xe2\x80\x9d", "12345678\"" };
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (GString) want = g_string_new (NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    {
+      gsize n = i == 12 ? 5 : strlen (words[i]);
+      char buf[16];
+      gboolean plain = nk_json_copy_plain (buf, words[i], n);
+      g_string_truncate (want, 0);
+      nk_json_append_string (want, words[i], (gssize) n);
+      g_assert_cmpint (plain, ==, want->len == n + 2);
+      if (plain)
+        g_assert_true (memcmp (buf, words[i], n) == 0);
+      g_string_truncate (out, 0);
+      nk_json_append_word (out, words[i], n);
+      g_assert_cmpstr (out->str, ==, want->str);
+      g_assert_true (nk_stance_equal (words[i], words[i], n));
+    }
+}
+
 void
 nk_test_stance_stage_add (void)
 {
   g_test_add_func ("/stance/aggregate/reuse", test_aggregate_reuse);
+  g_test_add_func ("/stance/aggregate/many-holders", test_aggregate_many_holders);
+  g_test_add_func ("/stance/json/decimal", test_decimal_writers);
+  g_test_add_func ("/stance/json/plain-words", test_plain_words);
   g_test_add_func ("/stance/stage/spans", test_stage_spans);
   g_test_add_func ("/stance/stage/meta", test_stage_meta);
   g_test_add_func ("/stance/stage/sentiment", test_stage_sentiment);
