@@ -6,11 +6,14 @@
  * the term "negotiation", and a token costs one probe and no allocation.
  *
  * The tokenizer is the hot loop (every sentence is tokenized): a plain ASCII word is
- * classified, lower-cased and hashed from one 16-byte (SSE2) or 8-byte (SWAR) load; keys
- * of up to 16 bytes are compared inline; a per-scratch cache of the short words already
- * seen gives their ids in one probe; a 3-byte prefix filter skips the vocabulary for most
- * other words. Everything else (non-ASCII, inner ' or ., punctuation) takes the general
- * path, which defines the result: the fast paths give the same tokens and ids.
+ * classified, lower-cased and hashed from one 16-byte (SSE2) or 8-byte (SWAR) load, read
+ * in place or, near the sentence's end, from a zero-padded copy (no test of the bytes
+ * left); a per-scratch cache of the short words already seen gives, in one probe, the
+ * token's whole 8-byte tail (ids, info, head mark), stored with no test of what it holds.
+ * Misses take the 3-byte prefix filter, the vocabulary and the stem rules. Curly quotes,
+ * dashes and possessives have fast paths of their own; everything else (other non-ASCII,
+ * inner ' or .) takes the general path, which defines the result: the fast paths give
+ * the same tokens and ids.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -95,6 +98,9 @@ nk_stance_params_init (NkStanceParams *p)
  * one byte read. */
 #define NK_VOCAB_INLINE 16
 
+/* Word ids are below this, so a token holds them in 16 bits (-1: unknown). */
+#define NK_VOCAB_MAX_WORDS G_MAXINT16
+
 /* A bit per hash of a key's first three bytes: a word whose first three bytes are not
  * set has no key for its exact form, nor for a stem (the stem keeps those bytes, or is
  * two of them and a 'y'). */
@@ -136,6 +142,7 @@ typedef struct {
   gint16  target;     /* -1 for general patterns */
   float   weight;
   gint32  next;       /* next pattern with the same first word, -1 ends */
+  gint32  next_mode;  /* next one of them that is also exact (or not), -1 ends */
 } NkPattern;
 
 typedef struct {
@@ -143,16 +150,25 @@ typedef struct {
   gboolean  document_context;
 } NkTarget;
 
-/* The patterns listed under a word (their first word), and what filters them. */
+/* Patterns listed under a word (their first word), and what filters them. */
 typedef struct {
   guint64 second_words;   /* the nk_word_bit of the second words of the longer ones */
-  gint32  first;          /* the first pattern, -1 for none; NkPattern.next goes on */
+  gint32  first;          /* the first pattern, -1 for none */
   gboolean has_single;    /* a one-word pattern is among them */
+} NkPatternChain;
+
+/* All the patterns listed under a word (NkPattern.next goes on), newest first, and the
+ * same split by mode: exact ones, then stem ones (NkPattern.next_mode). A token whose
+ * exact form is its stem walks all of them; else the exact ones under its exact form and
+ * the stem ones under its stem — no other can match it. */
+typedef struct {
+  NkPatternChain all;
+  NkPatternChain mode[2];
 } NkPatternList;
 
 struct _NkStanceModel {
   NkStanceParams params;
-  guint          stamp;     /* changes with every word added: see NkWordCache */
+  guint          stamp;     /* changes with every word or pattern added: see NkWordCache */
   GStringChunk  *strings;
   guint8        *tags;      /* per slot: 0 empty, else a byte of the key's hash (bit 0 set) */
   NkVocabSlot   *slots;
@@ -177,6 +193,7 @@ enum {
 };
 
 static void nk_vocab_add_flags (NkStanceModel *m, const char *const *list, guint8 flag);
+static void nk_punct_tails_init (void);
 
 /* A one-bit filter of word ids (a word's bit; 0 for an unknown word). */
 static inline guint64
@@ -235,6 +252,7 @@ nk_stance_model_new (const NkStanceParams *params)
   m->info = g_array_new (FALSE, TRUE, sizeof (guint8));
   m->patterns = g_array_new (FALSE, FALSE, sizeof (NkPattern));
   m->targets = g_ptr_array_new_with_free_func (nk_target_free);
+  nk_punct_tails_init ();
   /* the speaker rules' word lists, as flags of their (exact, lower-cased) forms */
   nk_vocab_add_flags (m, nk_non_names, NK_INFO_NON_NAME);
   nk_vocab_add_flags (m, nk_titles, NK_INFO_TITLE);
@@ -350,12 +368,11 @@ nk_tag_of (guint64 h)
  * hash: news text repeats its words, and one probe here replaces the prefix filter, the
  * vocabulary probe and the stem rules. A key of 0 is an empty entry (a word is never all
  * NUL bytes). */
-#define NK_WORD_CACHE_SIZE 4096
+#define NK_WORD_CACHE_SIZE 8192
 
 typedef struct {
   guint64 k[2];   /* the lower-cased word, as nk_vocab_find's k0, k1 */
-  gint32  exact;
-  gint32  stem;
+  guint64 tail;   /* the word's NkToken.tail (nk_word_tail), no capital flag */
 } NkWordCacheEntry;
 
 typedef struct {
@@ -363,13 +380,15 @@ typedef struct {
   const NkVocabSlot *slots;
   guint              mask;
   const guint8      *prefix3;
+  const guint8      *info;    /* NK_INFO_* per word */
   NkWordCacheEntry  *cache;   /* NULL: none (only the tokenizer has one) */
 } NkVocabView;
 
 static inline NkVocabView
 nk_vocab_view (const NkStanceModel *m)
 {
-  return (NkVocabView) { m->tags, m->slots, m->n_slots - 1, m->prefix3, NULL };
+  return (NkVocabView) { m->tags, m->slots, m->n_slots - 1, m->prefix3,
+                         (const guint8 *) m->info->data, NULL };
 }
 
 static inline gint32
@@ -461,7 +480,8 @@ nk_vocab_grow (NkStanceModel *m)
   g_free (slots);
 }
 
-/* The id of word s[0, len), len < NK_STANCE_MAX_WORD, added if new. */
+/* The id of word s[0, len), len < NK_STANCE_MAX_WORD, added if new; -1 when the
+ * vocabulary is full. */
 static gint32
 nk_vocab_intern (NkStanceModel *m, const char *s, gsize len)
 {
@@ -472,6 +492,8 @@ nk_vocab_intern (NkStanceModel *m, const char *s, gsize len)
   gint32 word = nk_vocab_lookup (&view, buf, len);
   if (word >= 0)
     return word;
+  if (m->n_words >= NK_VOCAB_MAX_WORDS)
+    return -1;
   if ((m->n_words + 1) * 4 > m->n_slots)
     nk_vocab_grow (m);   /* at most a quarter full: short probes */
   NkVocabSlot entry = {
@@ -485,7 +507,7 @@ nk_vocab_intern (NkStanceModel *m, const char *s, gsize len)
       guint b = nk_prefix3_bit (entry.k[0]);
       m->prefix3[b >> 3] |= (guint8) (1u << (b & 7));
     }
-  NkPatternList none = { 0, -1, FALSE };
+  NkPatternList none = { { 0, -1, FALSE }, { { 0, -1, FALSE }, { 0, -1, FALSE } } };
   g_array_append_val (m->lists, none);
   g_array_set_size (m->info, m->n_words);
   return entry.word;
@@ -497,6 +519,7 @@ nk_vocab_add_flags (NkStanceModel *m, const char *const *list, guint8 flag)
   for (guint i = 0; list[i] != NULL; i++)
     {
       gint32 word = nk_vocab_intern (m, list[i], strlen (list[i]));   /* may grow m->info */
+      g_assert (word >= 0);   /* the first words of a new model */
       g_array_index (m->info, guint8, word) |= flag;
     }
 }
@@ -515,15 +538,51 @@ enum {
   NK_TOK_CAP = 1 << 0,   /* first letter upper case */
 };
 
+/* A token in 16 bytes: its offsets, then the rest as one word (NkToken.tail) that the
+ * tokenizer writes in one store — for a word seen before, the word cache's copy with the
+ * capital flag or'ed in. Vocabulary ids fit 16 bits (NK_VOCAB_MAX_WORDS). */
 typedef struct {
   guint32 start;
   guint32 end;
-  gint32  exact;  /* vocabulary id of the lower-cased word, -1 if unknown */
-  gint32  stem;   /* vocabulary id of its stem, -1 if unknown */
-  guint8  type;
-  guint8  flags;
-  guint8  info;   /* NK_INFO_* of the exact form, 0 if unknown */
+  union {
+    guint64 tail;     /* the fields below, built by nk_tail () */
+    struct {
+      gint16 exact;   /* vocabulary id of the lower-cased word, -1 if unknown */
+      gint16 stem;    /* vocabulary id of its stem, -1 if unknown */
+      guint8 info;    /* NK_INFO_* of the exact form, 0 if unknown */
+      guint8 type;
+      guint8 flags;
+      guint8 head;    /* tokenizer only: NK_TAIL_HEAD_MARK and the stem's NK_INFO_STARTS_*
+                       * when some pattern is listed under the word, other bits unused */
+    };
+  };
 } NkToken;
+
+G_STATIC_ASSERT (sizeof (NkToken) == 16);
+
+/* Where a field of @bytes bytes at byte @byte of NkToken.tail lies in the word. */
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+#define NK_TAIL_SHIFT(byte, bytes) (8 * (byte))
+#else
+#define NK_TAIL_SHIFT(byte, bytes) (64 - 8 * ((byte) + (bytes)))
+#endif
+#define NK_TAIL_TYPE_SHIFT  NK_TAIL_SHIFT (5, 1)
+#define NK_TAIL_FLAGS_SHIFT NK_TAIL_SHIFT (6, 1)
+#define NK_TAIL_HEAD_SHIFT  NK_TAIL_SHIFT (7, 1)
+
+/* In NkToken.head: the top bit of the word, so the tokenizer counts a head by a shift. */
+#define NK_TAIL_HEAD_MARK 0x80
+/* In NkToken.head of a plain ASCII word, as nk_word_leads sets it; read by no one. */
+#define NK_TAIL_LEAD_MARK 0x40
+
+static inline guint64
+nk_tail (gint32 exact, gint32 stem, guint8 info, guint8 type, guint8 flags, guint8 head)
+{
+  return ((guint64) (guint16) exact << NK_TAIL_SHIFT (0, 2))
+         | ((guint64) (guint16) stem << NK_TAIL_SHIFT (2, 2))
+         | ((guint64) info << NK_TAIL_SHIFT (4, 1)) | ((guint64) type << NK_TAIL_TYPE_SHIFT)
+         | ((guint64) flags << NK_TAIL_FLAGS_SHIFT) | ((guint64) head << NK_TAIL_HEAD_SHIFT);
+}
 
 static gboolean
 nk_is_vowel (char c)
@@ -774,6 +833,7 @@ typedef struct {
   guint          n;
   gboolean       overflow;
   gboolean       punct;
+  gboolean       full;       /* the vocabulary holds NK_VOCAB_MAX_WORDS words */
 } NkPhraseBuild;
 
 static void
@@ -796,7 +856,11 @@ nk_phrase_token (const char *p, const char *q, NkTokType type, gpointer data)
   gsize n = nk_normalize (p, q, buf);
   if (!b->exact)
     n = nk_stem (buf, n);
-  b->words[b->n++] = nk_vocab_intern (b->model, buf, n);
+  gint32 word = nk_vocab_intern (b->model, buf, n);
+  if (word < 0)
+    b->full = TRUE;
+  else
+    b->words[b->n++] = word;
 }
 
 gboolean
@@ -814,8 +878,15 @@ nk_stance_model_add_phrase (NkStanceModel *m,
                    || kind == NK_STANCE_KIND_REPORT || kind == NK_STANCE_KIND_CONTRAST
                    || kind == NK_STANCE_KIND_CONCESSIVE || kind == NK_STANCE_KIND_HEDGE
                    || kind == NK_STANCE_KIND_BOOSTER;
-  NkPhraseBuild b = { m, exact, { 0 }, 0, FALSE, FALSE };
+  NkPhraseBuild b = { m, exact, { 0 }, 0, FALSE, FALSE, FALSE };
   nk_tokenize (phrase, 0, strlen (phrase), nk_phrase_token, &b);
+  if (b.full)
+    {
+      g_set_error (error, NK_STANCE_ERROR, NK_STANCE_ERROR_CONFIG,
+                   "%s: phrase \"%s\": too many distinct words (at most %d in all)",
+                   where, phrase, NK_VOCAB_MAX_WORDS);
+      return FALSE;
+    }
   if (b.overflow)
     {
       g_set_error (error, NK_STANCE_ERROR, NK_STANCE_ERROR_CONFIG,
@@ -837,23 +908,28 @@ nk_stance_model_add_phrase (NkStanceModel *m,
       return FALSE;
     }
   NkPattern pat = { { 0 }, (guint8) b.n, (guint8) exact, (guint8) kind, (gint16) target,
-                    (float) weight, -1 };
+                    (float) weight, -1, -1 };
   memcpy (pat.words, b.words, sizeof b.words);
   NkPatternList *list = &g_array_index (m->lists, NkPatternList, b.words[0]);
-  gint32 *first = &list->first;
+  NkPatternChain *all = &list->all, *mode = &list->mode[exact ? 0 : 1];
   if (b.n == 1)
-    list->has_single = TRUE;
+    all->has_single = mode->has_single = TRUE;
   else
-    list->second_words |= nk_word_bit (b.words[1]);
+    {
+      all->second_words |= nk_word_bit (b.words[1]);
+      mode->second_words |= nk_word_bit (b.words[1]);
+    }
   guint8 *info = &g_array_index (m->info, guint8, b.words[0]);
   *info |= NK_INFO_HEAD;
   if (kind == NK_STANCE_KIND_TERM)
     *info |= NK_INFO_STARTS_TERM;
   else if (kind == NK_STANCE_KIND_REPORT)
     *info |= NK_INFO_STARTS_REPORT;
-  pat.next = *first;
-  *first = (gint32) m->patterns->len;
+  pat.next = all->first;
+  pat.next_mode = mode->first;
+  all->first = mode->first = (gint32) m->patterns->len;
   g_array_append_val (m->patterns, pat);
+  m->stamp = nk_model_new_stamp ();   /* cached token tails (heads) are stale */
   return TRUE;
 }
 
@@ -1005,6 +1081,8 @@ struct _NkStanceScratch {
   guint             n_concessions, cap_concessions;
   gint              last_contrast;   /* the token of the last but/however, -1 */
   guint64           named;           /* nk_target_bit of the targets with a term hit */
+  guint64           cued;            /* ... with a cue hit of their own */
+  guint32           kinds;           /* 1 << kind for the kinds of the hits */
   NkWordCacheEntry *word_cache;      /* NK_WORD_CACHE_SIZE entries, made on first use */
   guint             word_cache_stamp;   /* the model stamp its ids are from */
   gint             *negated_by;  /* per hit: the negator hit flipping a cue, -1 */
@@ -1181,6 +1259,19 @@ nk_stem_id (const NkVocabView *v, char *buf, gsize n, gint32 exact)
   return stem_len == n ? exact : nk_vocab_lookup (v, buf, stem_len);
 }
 
+/* The NkToken.tail of a word of ids @exact and @stem: its info and, when some pattern is
+ * listed under its exact form or stem (a head), NK_TAIL_HEAD_MARK and its stem's
+ * NK_INFO_STARTS_* (what nk_stance_analyze tests). */
+static inline guint64
+nk_word_tail (const NkVocabView *v, gint32 exact, gint32 stem, guint8 flags)
+{
+  const guint8 *info = v->info;
+  guint8 fe = exact >= 0 ? info[exact] : 0, fs = stem >= 0 ? info[stem] : 0, head = 0;
+  if ((fe | fs) & NK_INFO_HEAD)
+    head = NK_TAIL_HEAD_MARK | (fs & (NK_INFO_STARTS_TERM | NK_INFO_STARTS_REPORT));
+  return nk_tail (exact, stem, fe, NK_TOK_WORD, flags, head);
+}
+
 /* A word of 8 ASCII letters and digits or more, 8 bytes at a time (see nk_ascii_word). */
 typedef struct {
   gint32 exact;
@@ -1226,53 +1317,76 @@ nk_long_ascii_word (const NkStanceModel *m, const char *p, const char *end, NkWo
   return q;
 }
 
-/* The ids of a lower-cased word of n < 16 bytes, whose first and second 8 bytes (zero
- * padded) are k0 and k1. */
-G_ALWAYS_INLINE static inline void
-nk_short_word_ids (const NkVocabView *v, const char *p, gsize n, guint64 k0, guint64 k1,
-                   gint32 *exact, gint32 *stem)
+/* A word the cache does not know: its ids by the prefix filter, the vocabulary and the
+ * stem rules, stored in cache entry @e. */
+static G_NO_INLINE guint64
+nk_short_word_miss (const NkVocabView *v, NkWordCacheEntry *e, const char *p, gsize n,
+                    guint64 k0, guint64 k1)
 {
   guint64 h = nk_hash_step (NK_HASH_SEED, k0);
   if (n > 8)
     h = nk_hash_step (h, k1);
-  NkWordCacheEntry *e = &v->cache[(h >> 40) & (NK_WORD_CACHE_SIZE - 1)];
-  if (e->k[0] == k0 && e->k[1] == k1)
+  gint32 exact = -1, stem;
+  if (n < 3 || nk_prefix3_has (v->prefix3, k0))
+    exact = nk_vocab_find (v, h, NULL, n, k0, k1);
+  stem = exact;
+  if (n > 3)
     {
-      *exact = e->exact;
-      *stem = e->stem;
-      return;
+      /* nk_stem_may_change on the word's bytes (the text, or nk_possessive's normalized
+       * copy): | 0x20 lower-cases a letter and keeps a digit and ' */
+      guchar last = (guchar) p[n - 1] | 0x20, before = (guchar) p[n - 2] | 0x20;
+      if ((last == 's' || last == 'd' || last == 'g' || last == 'e' || last == before)
+          && nk_prefix3_may_stem (v->prefix3, k0))
+        {
+          char buf[NK_STANCE_MAX_WORD + 8];
+          nk_store64 (buf, k0);
+          nk_store64 (buf + 8, k1);
+          stem = nk_stem_id (v, buf, n, exact);
+        }
     }
   e->k[0] = k0;
   e->k[1] = k1;
-  *exact = -1;
-  if (n < 3 || nk_prefix3_has (v->prefix3, k0))
-    *exact = nk_vocab_find (v, h, NULL, n, k0, k1);
-  e->exact = e->stem = *stem = *exact;
-  if (n <= 3)
-    return;
-  /* nk_stem_may_change on the text: | 0x20 lower-cases a letter and keeps a digit */
-  guchar last = (guchar) p[n - 1] | 0x20, before = (guchar) p[n - 2] | 0x20;
-  if ((last == 's' || last == 'd' || last == 'g' || last == 'e' || last == before)
-      && nk_prefix3_may_stem (v->prefix3, k0))
-    {
-      char buf[NK_STANCE_MAX_WORD + 8];
-      nk_store64 (buf, k0);
-      nk_store64 (buf + 8, k1);
-      e->stem = *stem = nk_stem_id (v, buf, n, *exact);
-    }
+  e->tail = nk_word_tail (v, exact, stem, 0);
+  return e->tail;
 }
 
-/* nk_long_ascii_word with the ids copied out of a local of its own, so that the hot path's
- * ids never have their address taken (they stay in registers). */
-static inline const char *
-nk_ascii_word_long (const NkStanceModel *m, const char *p, const char *end, gint32 *exact,
-                    gint32 *stem)
+/* The cache entry of a lower-cased word of n < 16 bytes, whose first and second 8 bytes
+ * (zero padded) are k0 and k1. The cache has a hash of its own, of both words at once (no
+ * test of the length; the vocabulary's is taken on a miss). */
+static inline NkWordCacheEntry *
+nk_word_cache_entry (const NkVocabView *v, guint64 k0_plus_k1)
+{
+  G_STATIC_ASSERT (NK_WORD_CACHE_SIZE == 1 << 13);
+  return &v->cache[(k0_plus_k1 * NK_HASH_MUL) >> (64 - 13)];
+}
+
+#if !(defined(__SSE2__) && defined(__x86_64__))
+/* The NkToken.tail (no capital flag) of that word. */
+G_ALWAYS_INLINE static inline guint64
+nk_short_word_tail (const NkVocabView *v, const char *p, gsize n, guint64 k0, guint64 k1)
+{
+  NkWordCacheEntry *e = nk_word_cache_entry (v, k0 + k1);
+  if (G_LIKELY (((e->k[0] ^ k0) | (e->k[1] ^ k1)) == 0))
+    return e->tail;
+  return nk_short_word_miss (v, e, p, n, k0, k1);
+}
+#endif
+
+/* A token's end (NULL: the general path must take it) and NkToken.tail, returned in
+ * registers by the calls out of the tokenizer's loop. */
+typedef struct {
+  const char *end;
+  guint64     tail;
+} NkTokenEnd;
+
+/* nk_long_ascii_word with the ids turned into a token tail. */
+static G_NO_INLINE NkTokenEnd
+nk_ascii_word_long (const NkStanceModel *m, const char *p, const char *end)
 {
   NkWordIds ids = { -1, -1 };
   const char *q = nk_long_ascii_word (m, p, end, &ids);
-  *exact = ids.exact;
-  *stem = ids.stem;
-  return q;
+  NkVocabView v = nk_vocab_view (m);
+  return (NkTokenEnd) { q, nk_word_tail (&v, ids.exact, ids.stem, 0) };
 }
 
 #if defined(__SSE2__) && defined(__x86_64__)
@@ -1290,55 +1404,156 @@ nk_sse_letters (__m128i v, __m128i *alnum)
   *alnum = _mm_or_si128 (let, dig);
   return let;
 }
+
+/* 16 bytes of 0xFF, then 16 of 0: the 16 bytes at (16 - n) keep a vector's first n. */
+static const guint8 nk_first_bytes[32] = {
+  0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+};
 #endif
+
+/* Per byte after an ASCII word: 2 when it continues the word for nk_word_end (0x80 and up:
+ * the general path decides), 1 when it does if a letter follows (' and .), else 0. */
+static const guint8 nk_after_word[256] = {
+  ['\''] = 1, ['.'] = 1,
+  [0x80] = 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+  2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+  2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+  2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+  2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+  2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+  2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+  2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+};
+
+/* The token type of U+2000 + b for the third byte b of E2 80 b: the curly quotes (as
+ * nk_classify_utf8 says) and the dashes; 0 (NK_TOK_WORD) for the rest. */
+static const guint8 nk_e280_type[256] = {
+  [0x93] = NK_TOK_BOUNDARY, [0x94] = NK_TOK_BOUNDARY, [0x98] = NK_TOK_QUOTE,
+  [0x99] = NK_TOK_QUOTE, [0x9C] = NK_TOK_QUOTE, [0x9D] = NK_TOK_QUOTE,
+};
+
+/* Whether the word src[0, n) goes on past byte src[n], whose nk_after_word is @after (not
+ * 0), as nk_word_end says, or may: then the general path decides. src[n + 2] is readable
+ * when n < 15. */
+static inline gboolean
+nk_word_goes_on (const char *src, gsize n, guchar after)
+{
+  if (after == 1)
+    return nk_word_lower[(guchar) src[n + 1]] > '9';   /* ' or . before a letter */
+  /* non-ASCII: a curly double quote, a left single quote or a dash ends the word (the
+   * right single quote is an apostrophe: the general path) */
+  if (n >= 15 || (guchar) src[n] != 0xE2 || (guchar) src[n + 1] != 0x80)
+    return TRUE;
+  guchar b = (guchar) src[n + 2];
+  return nk_e280_type[b] == 0 || b == 0x99;
+}
+
+/* A possessive: the ASCII word src[0, n) with 's or ’s after it and then a byte that ends
+ * a word for nk_word_end, read from the word cache under its normalized form ("kim's")
+ * as nk_word_ids would look it up. Returns its end and tail, or a NULL end for the general
+ * path (which defines the result; this only takes its common case). @src must hold 17
+ * bytes. */
+static G_NO_INLINE NkTokenEnd
+nk_possessive (const NkVocabView *v, const char *p, const char *src, gsize n)
+{
+  NkTokenEnd none = { NULL, 0 };
+  gsize a;   /* the apostrophe's length */
+  /* 3 bytes at least: the stem (the word) keeps the prefix filter's bytes */
+  if (n < 3 || n > 12)
+    return none;
+  if (src[n] == '\'')
+    a = 1;
+  else if ((guchar) src[n] == 0xE2 && (guchar) src[n + 1] == 0x80 && (guchar) src[n + 2] == 0x99)
+    a = 3;
+  else
+    return none;
+  guchar after = (guchar) src[n + a + 1];
+  if ((src[n + a] | 0x20) != 's' || nk_word_lower[after] != 0 || nk_after_word[after] != 0)
+    return none;   /* not 's, or the word may go on */
+  char buf[16] = { 0 };
+  for (gsize i = 0; i < n; i++)
+    buf[i] = (char) nk_word_lower[(guchar) src[i]];
+  buf[n] = '\'';
+  buf[n + 1] = 's';
+  guint64 k0 = nk_load64 (buf), k1 = nk_load64 (buf + 8);
+  NkWordCacheEntry *e = nk_word_cache_entry (v, k0 + k1);
+  guint64 tail = ((e->k[0] ^ k0) | (e->k[1] ^ k1)) == 0
+                   ? e->tail : nk_short_word_miss (v, e, buf, n + 2, k0, k1);
+  return (NkTokenEnd) { p + n + a + 1, tail };
+}
 
 /* The common word: ASCII letters and digits up to an ASCII byte that does not continue it
  * (nk_word_end's inner ' and . do), lower-cased and hashed 8 bytes at a time — the same
- * ids as nk_word_ids. With 16 bytes left in the sentence, a word under 16 bytes (nearly
- * all) is one 16-byte load and a few vector steps; else one 8-byte load for a word under
- * 8 bytes. Returns the word's end, or NULL for the general path. */
+ * ids as nk_word_ids. @src holds the bytes at p and 16 more (the text, or near the
+ * sentence's end a zero-padded copy), so a word under 16 bytes (nearly all) is one 16-byte
+ * load and a few vector steps, with no test of how many bytes are left. Sets *tail and
+ * *next (the byte after the word, 0 at the end); returns the word's end, or NULL for the
+ * general path. */
 G_ALWAYS_INLINE static inline const char *
-nk_ascii_word (const NkStanceModel *m, const NkVocabView *view, const char *p,
-               const char *end, gint32 *exact, gint32 *stem)
+nk_ascii_word (const NkStanceModel *m, const NkVocabView *view, const char *p, const char *src,
+               const char *end, guint64 *tail, guchar *next)
 {
-  gsize avail = (gsize) (end - p);
-  guint64 k0, k1 = 0;
   gsize n;
 #if defined(__SSE2__) && defined(__x86_64__)
-  if (G_LIKELY (avail >= 16))
+  __m128i v = _mm_loadu_si128 ((const __m128i *) (const void *) src), alnum;
+  __m128i let = nk_sse_letters (v, &alnum);
+  guint run = ~(guint) _mm_movemask_epi8 (alnum);
+  n = nk_ctz64 (run);   /* run has bit 16 and up set */
+  if (G_UNLIKELY (n == 16))
     {
-      __m128i v = _mm_loadu_si128 ((const __m128i *) (const void *) p), alnum;
-      __m128i let = nk_sse_letters (v, &alnum);
-      guint run = ~(guint) _mm_movemask_epi8 (alnum);
-      n = nk_ctz64 (run);   /* run has bit 16 and up set */
-      if (G_UNLIKELY (n == 16))
-        return nk_ascii_word_long (m, p, end, exact, stem);
-      guchar next = (guchar) p[n];
-      if (G_UNLIKELY ((next >= 0x80 || next == '\'' || next == '.')
-                      && nk_word_continues (p + n, end)))
-        return NULL;
-      __m128i low = _mm_or_si128 (v, _mm_and_si128 (let, _mm_set1_epi8 (0x20)));
-      k0 = (guint64) _mm_cvtsi128_si64 (low);
-      if (n < 8)
-        k0 = nk_low_bytes (k0, n);
-      else
-        k1 = nk_low_bytes ((guint64) _mm_cvtsi128_si64 (_mm_unpackhi_epi64 (low, low)), n - 8);
-      nk_short_word_ids (view, p, n, k0, k1, exact, stem);
-      return p + n;
+      NkTokenEnd r = nk_ascii_word_long (m, p, end);
+      *tail = r.tail;
+      *next = r.end != NULL && r.end < end ? (guchar) *r.end : 0;
+      return r.end;
     }
-#endif
+  guchar c = (guchar) src[n], after = nk_after_word[c];
+  /* a ' or . continues the word before a letter (never past the end: src is zero there) */
+  if (G_UNLIKELY (after != 0) && nk_word_goes_on (src, n, after))
+    {
+      NkTokenEnd r = nk_possessive (view, p, src, n);
+      *tail = r.tail;
+      *next = r.end != NULL ? (guchar) src[r.end - p] : 0;
+      return r.end;
+    }
+  __m128i low = _mm_or_si128 (v, _mm_and_si128 (let, _mm_set1_epi8 (0x20)));
+  low = _mm_and_si128 (low, _mm_loadu_si128 ((const __m128i *) (const void *)
+                                             (nk_first_bytes + 16 - n)));
+  /* the cache probe on the vector: its key compared in one step */
+  __m128i high = _mm_unpackhi_epi64 (low, low);
+  NkWordCacheEntry *e = nk_word_cache_entry (view, (guint64) _mm_cvtsi128_si64 (
+                                                     _mm_add_epi64 (low, high)));
+  __m128i key = _mm_loadu_si128 ((const __m128i *) (const void *) e->k);
+  if (G_LIKELY (_mm_movemask_epi8 (_mm_cmpeq_epi8 (key, low)) == 0xFFFF))
+    *tail = e->tail;
+  else
+    *tail = nk_short_word_miss (view, e, p, n, (guint64) _mm_cvtsi128_si64 (low),
+                                (guint64) _mm_cvtsi128_si64 (high));
+#else
+  gsize avail = (gsize) (end - p);
   guint64 v = avail >= 8 ? nk_load64 (p) : nk_load_tail (p, avail);
   guint64 letters, stop = ~nk_swar_alnum (v, &letters) & NK_HIGH;
   if (stop == 0)
-    return nk_ascii_word_long (m, p, end, exact, stem);
+    {
+      NkTokenEnd r = nk_ascii_word_long (m, p, end);
+      *tail = r.tail;
+      *next = r.end != NULL && r.end < end ? (guchar) *r.end : 0;
+      return r.end;
+    }
   n = nk_ctz64 (stop) >> 3;
-  if (nk_word_continues (p + n, end))
-    return NULL;
-  k0 = (v | (letters >> 2)) & (((stop & (0 - stop)) >> 7) - 1);
-  nk_short_word_ids (view, p, n, k0, 0, exact, stem);
+  guchar c = (guchar) src[n], after = nk_after_word[c];
+  if (G_UNLIKELY (after != 0) && nk_word_goes_on (src, n, after))
+    {
+      NkTokenEnd r = nk_possessive (view, p, src, n);
+      *tail = r.tail;
+      *next = r.end != NULL ? (guchar) src[r.end - p] : 0;
+      return r.end;
+    }
+  guint64 k0 = (v | (letters >> 2)) & (((stop & (0 - stop)) >> 7) - 1);
+  *tail = nk_short_word_tail (view, p, n, k0, 0);
+#endif
+  *next = c;
   return p + n;
 }
-
 #define NK_TOK_NONE 0xFF   /* nk_general_token: spaces and hyphens make no token */
 
 /* The token at p on the general path (any byte): its type (NK_TOK_NONE for none) and, for
@@ -1391,10 +1606,14 @@ nk_word_cache (NkStanceScratch *s, const NkStanceModel *m)
   return s->word_cache;
 }
 
+
+/* Room for @need tokens and as many heads (a head is a token). */
 static G_NO_INLINE NkToken *
-nk_grow_tokens (NkStanceScratch *s, guint n)
+nk_grow_tokens (NkStanceScratch *s, gsize need)
 {
-  s->tokens = nk_grow (s->tokens, &s->cap_tokens, (gsize) n + 1, sizeof *s->tokens);
+  s->tokens = nk_grow (s->tokens, &s->cap_tokens, need, sizeof *s->tokens);
+  s->cap_heads = s->cap_tokens;
+  s->heads = g_realloc_n (s->heads, s->cap_heads, sizeof *s->heads);
   return s->tokens;
 }
 
@@ -1405,93 +1624,164 @@ nk_push_bound (NkStanceScratch *s, guint tok)
   s->bounds[s->n_bounds++] = tok;
 }
 
-static inline void
-nk_push_head (NkStanceScratch *s, guint tok)
+/* The token at p on the general path, its type NK_TOK_NONE for no token. */
+static G_NO_INLINE NkTokenEnd
+nk_general_token_tail (const NkStanceModel *m, const char *p, const char *end)
 {
-  NK_RESERVE (s->heads, s->cap_heads, s->n_heads + 1);
-  s->heads[s->n_heads++] = tok;
+  NkGeneralToken g;
+  const char *q = nk_general_token (m, p, end, &g);
+  NkVocabView v = nk_vocab_view (m);
+  return (NkTokenEnd) { q, g.type == NK_TOK_WORD ? nk_word_tail (&v, g.exact, g.stem, g.flags)
+                                                 : nk_tail (-1, -1, 0, g.type, 0, 0) };
+}
+
+/* The NkToken.tail of each ASCII punctuation byte (NK_TOK_NONE: spaces, hyphens). */
+static guint64 nk_punct_tails[128];
+
+static void
+nk_punct_tails_init (void)
+{
+  static gsize done = 0;
+  if (!g_once_init_enter (&done))
+    return;
+  for (guint c = 0; c < 128; c++)
+    {
+      NkTokType type = g_ascii_isspace (c) || c == '-' ? NK_TOK_NONE
+                                                        : nk_ascii_punct_type ((char) c);
+      nk_punct_tails[c] = nk_tail (-1, -1, 0, (guint8) type, 0, 0);
+    }
+  g_once_init_leave (&done, 1);
+}
+
+/* What the tokenizer's loop keeps in registers: the counts of tokens and heads. */
+typedef struct {
+  guint n;
+  guint n_heads;
+} NkTokCounts;
+
+/* Per byte: 0 if it cannot start a plain ASCII word, else what its first byte adds to the
+ * word's NkToken.tail: NK_TAIL_LEAD_MARK, and the capital flag for 'A' to 'Z'. */
+#define NK_LEAD ((guint64) NK_TAIL_LEAD_MARK << NK_TAIL_HEAD_SHIFT)
+#define NK_CAP  (NK_LEAD | ((guint64) NK_TOK_CAP << NK_TAIL_FLAGS_SHIFT))
+static const guint64 nk_word_leads[256] = {
+  ['0'] = NK_LEAD, NK_LEAD, NK_LEAD, NK_LEAD, NK_LEAD, NK_LEAD, NK_LEAD, NK_LEAD, NK_LEAD,
+  NK_LEAD,
+  ['A'] = NK_CAP, NK_CAP, NK_CAP, NK_CAP, NK_CAP, NK_CAP, NK_CAP, NK_CAP, NK_CAP, NK_CAP,
+  NK_CAP, NK_CAP, NK_CAP, NK_CAP, NK_CAP, NK_CAP, NK_CAP, NK_CAP, NK_CAP, NK_CAP, NK_CAP,
+  NK_CAP, NK_CAP, NK_CAP, NK_CAP, NK_CAP,
+  ['a'] = NK_LEAD, NK_LEAD, NK_LEAD, NK_LEAD, NK_LEAD, NK_LEAD, NK_LEAD, NK_LEAD, NK_LEAD,
+  NK_LEAD, NK_LEAD, NK_LEAD, NK_LEAD, NK_LEAD, NK_LEAD, NK_LEAD, NK_LEAD, NK_LEAD, NK_LEAD,
+  NK_LEAD, NK_LEAD, NK_LEAD, NK_LEAD, NK_LEAD, NK_LEAD, NK_LEAD,
+};
+
+/* Tokenizes the tokens that start in [p, lim) (there is room for lim - p of them). Words
+ * are read from the text itself, or when @near_end (fewer than 17 bytes left) from @last,
+ * the sentence's last 16 bytes followed by zeros. Returns where the next token may start. */
+G_ALWAYS_INLINE static inline const char *
+nk_tokenize_stretch (const NkStanceModel *m, NkStanceScratch *s, const NkVocabView *view,
+                     const char *text, const char *p, const char *lim, const char *end,
+                     gboolean near_end, const char *last, NkTokCounts *c)
+{
+  NkToken *toks = s->tokens;
+  guint32 *heads = s->heads;
+  guint n = c->n, n_heads = c->n_heads;
+  while (p < lim)
+    {
+      guchar ch = (guchar) *p;   /* a space after a token is skipped with it; others make
+                                  * no token (NK_TOK_NONE) below */
+      guint64 tail = 0;
+      const char *q = NULL;
+      guchar next = 0;
+      guint64 lead = nk_word_leads[ch];
+      if (G_LIKELY (lead != 0))
+        {
+          const char *src = near_end ? last + 16 - (end - p) : p;
+          q = nk_ascii_word (m, view, p, src, end, &tail, &next);
+          tail |= lead;
+        }
+      if (q == NULL)
+        {
+          if (ch < 0x80 && lead == 0)
+            {
+              /* ASCII punctuation (or a control byte): as nk_general_token, no call */
+              q = p + 1;
+              tail = nk_punct_tails[ch];
+            }
+          else if (ch == 0xE2 && end - p >= 3 && (guchar) p[1] == 0x80
+                   && nk_e280_type[(guchar) p[2]] != 0)
+            {
+              /* a curly quote or a dash, as nk_classify_utf8 says */
+              q = p + 3;
+              tail = nk_tail (-1, -1, 0, nk_e280_type[(guchar) p[2]], 0, 0);
+            }
+          else
+            {
+              NkTokenEnd r = nk_general_token_tail (m, p, end);
+              q = r.end;
+              tail = r.tail;
+            }
+          next = q < end ? (guchar) *q : 0;
+          guint8 type = (guint8) (tail >> NK_TAIL_TYPE_SHIFT);
+          if (G_UNLIKELY (type == NK_TOK_NONE))
+            {
+              p = q;
+              continue;
+            }
+          if (G_UNLIKELY (type == NK_TOK_BOUNDARY))
+            nk_push_bound (s, n);
+        }
+      heads[n_heads] = n;
+      n_heads += (guint) (tail >> (NK_TAIL_HEAD_SHIFT + 7)) & 1;   /* NK_TAIL_HEAD_MARK */
+      toks[n].start = (guint32) (p - text);
+      toks[n].end = (guint32) (q - text);
+      toks[n].tail = tail;
+      n++;
+      p = q + (next == ' ');   /* the space after a token, without a turn */
+    }
+  *c = (NkTokCounts) { n, n_heads };
+  return p;
 }
 
 /* Tokenizes text[start, end_off) into s->tokens; notes the heads (tokens some pattern is
  * listed under, by exact form or stem) and the boundary tokens. Returns the NK_INFO_* of
- * the stems seen. The counts stay in locals (registers) in the loop. */
+ * the stems seen. A plain word is stored and noted with no test of its ids (its token
+ * tail says it all), and the token array is grown per stretch of text, not per token: a
+ * stretch of k bytes holds at most k tokens. */
 static G_NO_INLINE guint
 nk_tokenize_text (const NkStanceModel *m, NkStanceScratch *s, const char *text, gsize start,
                   gsize end_off)
 {
-  const guint8 *info = (const guint8 *) m->info->data;
   NkVocabView view = nk_vocab_view (m);
   view.cache = nk_word_cache (s, m);
   const char *p = text + start, *end = text + end_off;
-  NkToken *t = s->tokens, *t_end = s->tokens + s->cap_tokens;   /* next token, capacity */
-  guint starts = 0;
-  s->n_heads = s->n_bounds = 0;
+  char last[32] = { 0 };
+  if (G_LIKELY (end_off - start >= 16))
+    memcpy (last, end - 16, 16);   /* a fixed size: two moves */
+  else
+    memcpy (last + 16 - (end_off - start), p, end_off - start);
+  NkTokCounts c = { 0, 0 };
+  s->n_bounds = 0;
   while (p < end)
     {
-      guchar ch = (guchar) *p;
-      if (ch == ' ')
+      gsize left = (gsize) (end - p);
+      if (s->cap_tokens - c.n < MIN (left, 256))
+        nk_grow_tokens (s, c.n + MIN (left, 4096));
+      gsize room = MIN (left, s->cap_tokens - c.n);
+      /* words that start 17 bytes or more before the end are read in place */
+      const char *far_end = p + MIN (room, left > 16 ? left - 16 : 0);
+      p = nk_tokenize_stretch (m, s, &view, text, p, far_end, end, FALSE, last, &c);
+      if (end - p <= 16)
         {
-          p++;   /* the most common byte: no token */
-          continue;
+          room = MIN ((gsize) (end - p), s->cap_tokens - c.n);
+          p = nk_tokenize_stretch (m, s, &view, text, p, p + room, end, TRUE, last, &c);
         }
-      gint32 exact = -1, stem = -1;
-      guint8 type = NK_TOK_WORD, flags = (guchar) (ch - 'A') < 26 ? NK_TOK_CAP : 0;
-      const char *q = nk_word_lower[ch] != 0 ? nk_ascii_word (m, &view, p, end, &exact, &stem)
-                                             : NULL;
-      if (q == NULL && ch < 0x80 && nk_word_lower[ch] == 0)
-        {
-          /* ASCII punctuation (or a control byte): as nk_general_token, without the call */
-          q = p + 1;
-          if (g_ascii_isspace (ch) || ch == '-')
-            {
-              p = q;
-              continue;
-            }
-          type = (guint8) nk_ascii_punct_type ((char) ch);
-          flags = 0;
-          if (type == NK_TOK_BOUNDARY)
-            nk_push_bound (s, (guint) (t - s->tokens));
-        }
-      else if (q == NULL)
-        {
-          NkGeneralToken g;
-          q = nk_general_token (m, p, end, &g);
-          exact = g.exact;
-          stem = g.stem;
-          type = g.type;
-          flags = g.flags;
-          if (type == NK_TOK_NONE)
-            {
-              p = q;
-              continue;
-            }
-          if (type == NK_TOK_BOUNDARY)
-            nk_push_bound (s, (guint) (t - s->tokens));
-        }
-      if (G_UNLIKELY (t == t_end))
-        {
-          guint n = (guint) (t - s->tokens);
-          t = nk_grow_tokens (s, n) + n;
-          t_end = s->tokens + s->cap_tokens;
-        }
-      guint8 fe = 0;
-      if ((exact & stem) >= 0)   /* either is known (both -1: the common case) */
-        {
-          guint8 fs = stem >= 0 ? info[stem] : 0;
-          fe = exact >= 0 ? info[exact] : 0;
-          if ((fe | fs) & NK_INFO_HEAD)
-            {
-              /* a stem that may start a term or report starts some pattern: a head */
-              starts |= fs;
-              nk_push_head (s, (guint) (t - s->tokens));
-            }
-        }
-      *t++ = (NkToken) { (guint32) (p - text), (guint32) (q - text), exact, stem, type, flags,
-                         fe };
-      p = q + (q < end && *q == ' ');   /* the space after a word, without a turn */
     }
-  s->n_tokens = (guint) (t - s->tokens);
-  return starts;
+  s->n_heads = c.n_heads;
+  s->n_tokens = c.n;
+  guint starts = 0;   /* the heads' stems' NK_INFO_STARTS_* */
+  for (guint j = 0; j < c.n_heads; j++)
+    starts |= s->tokens[s->heads[j]].head;
+  return starts & (NK_INFO_STARTS_TERM | NK_INFO_STARTS_REPORT);
 }
 
 /* The number of tokens the pattern spans from token @i, 0 if it does not match there.
@@ -1513,65 +1803,64 @@ nk_pattern_matches (const NkPattern *pat, const NkToken *toks, guint n_toks, gui
   return j - i;
 }
 
-static void
+G_ALWAYS_INLINE static inline void
 nk_push_hit (NkStanceScratch *s, guint tok, guint len, const NkPattern *pat)
 {
   NK_RESERVE (s->hits, s->cap_hits, s->n_hits + 1);
   s->hits[s->n_hits++] = (NkHit) { tok, (guint16) len, pat->kind, pat->target, pat->weight };
+  s->kinds |= 1u << pat->kind;
   if (pat->kind == NK_STANCE_KIND_TERM)
     s->named |= nk_target_bit ((guint) pat->target);
+  else if (pat->target >= 0 && pat->kind != NK_STANCE_KIND_REPORT)
+    s->cued |= nk_target_bit ((guint) pat->target);
 }
 
-/* Matches the patterns listed under vocabulary word @head at token @i: annotations
+/* Matches the patterns of @chain (linked by NkPattern.next, or .next_mode when
+ * @by_mode), all of whose first words token @i matches, at token @i (@u: the token after
+ * it, minor punctuation skipped, when it is a word; else NULL): annotations
  * (mentions, reporting verbs, target cues) are added at once; the longest general
  * cue/function pattern is kept in *best. */
 G_ALWAYS_INLINE static inline void
-nk_match_under (const NkPattern *pats, const NkPatternList *lists, NkStanceScratch *s,
-                gint32 head, guint i, guint next, gboolean blocked, const NkPattern **best,
-                guint *best_len)
+nk_match_chain (const NkPattern *pats, const NkPatternChain *chain, gboolean by_mode,
+                NkStanceScratch *s, guint i, const NkToken *u, gboolean blocked,
+                const NkPattern **best, guint *best_len)
 {
-  const NkToken *t = &s->tokens[i], *u = next < s->n_tokens ? &s->tokens[next] : NULL;
-  if (head < 0)
-    return;
-  const NkPatternList *list = &lists[head];
+  gboolean u_word = u != NULL;
   /* most heads ("in") start only longer patterns, none of them with the next word */
-  if (!list->has_single
-      && (u == NULL || u->type != NK_TOK_WORD
-          || !(list->second_words & (nk_word_bit (u->exact) | nk_word_bit (u->stem)))))
+  if (!chain->has_single
+      && (!u_word || !(chain->second_words & (nk_word_bit (u->exact) | nk_word_bit (u->stem)))))
     return;
-  for (gint32 p = list->first; p >= 0; p = pats[p].next)
+  for (gint32 p = chain->first; p >= 0; p = by_mode ? pats[p].next_mode : pats[p].next)
     {
       const NkPattern *pat = &pats[p];
-      /* the first two words tested here (token @next is the second word's place); only a
-       * pattern they match is walked in full */
-      if ((pat->exact ? t->exact : t->stem) != pat->words[0])
-        continue;
+      /* the second word tested here (@u is its place); only a pattern the first two
+       * words match is walked in full */
       if (pat->n_words > 1
-          && (u == NULL || u->type != NK_TOK_WORD
-              || (pat->exact ? u->exact : u->stem) != pat->words[1]))
+          && (!u_word || (pat->exact ? u->exact : u->stem) != pat->words[1]))
         continue;
       guint len = pat->n_words == 1 ? 1 : nk_pattern_matches (pat, s->tokens, s->n_tokens, i);
       if (len == 0)
         continue;
-      if (pats[p].kind == NK_STANCE_KIND_TERM || pats[p].kind == NK_STANCE_KIND_REPORT
-          || pats[p].target >= 0)
+      if (pat->kind == NK_STANCE_KIND_TERM || pat->kind == NK_STANCE_KIND_REPORT
+          || pat->target >= 0)
         {
           /* Mentions and reporting verbs never compete with cues ("warned" is both a
            * report and an against cue); a target's own cues compete only when that
            * target is scored (nk_overridden). */
-          nk_push_hit (s, i, len, &pats[p]);
+          nk_push_hit (s, i, len, pat);
         }
       else if (!blocked && len > *best_len)
         {
-          *best = &pats[p];
+          *best = pat;
           *best_len = len;
         }
     }
 }
 
 /* Finds every term, reporting verb and target cue and, longest first, the general
- * cue/function patterns. Patterns start under the first word's exact form or its stem;
- * only the tokens the tokenizer listed as heads can start one. */
+ * cue/function patterns. Patterns start under the first word's exact form or its stem
+ * (NkPatternList says which can match); only the tokens the tokenizer listed as heads can
+ * start one. */
 static void
 nk_find_hits (const NkStanceModel *m, NkStanceScratch *s)
 {
@@ -1580,19 +1869,32 @@ nk_find_hits (const NkStanceModel *m, NkStanceScratch *s)
   const NkPatternList *lists = (const NkPatternList *) m->lists->data;
   guint blocked_until = 0;
   s->n_hits = 0;
-  s->named = 0;
-  for (guint j = 0; j < s->n_heads; j++)
+  s->named = s->cued = 0;
+  s->kinds = 0;
+  const guint n_tokens = s->n_tokens, n_heads = s->n_heads;
+  const guint32 *heads = s->heads;
+  for (guint j = 0; j < n_heads; j++)
     {
-      guint i = s->heads[j];
+      guint i = heads[j];
       const NkPattern *best = NULL;
       guint best_len = 0;
       gboolean blocked = i < blocked_until;
       guint next = i + 1;   /* where a second word is looked for: minor punctuation skipped */
-      while (next < s->n_tokens && toks[next].type == NK_TOK_OTHER)
+      while (next < n_tokens && toks[next].type == NK_TOK_OTHER)
         next++;
-      nk_match_under (pats, lists, s, toks[i].exact, i, next, blocked, &best, &best_len);
-      if (toks[i].stem != toks[i].exact)
-        nk_match_under (pats, lists, s, toks[i].stem, i, next, blocked, &best, &best_len);
+      const NkToken *u = next < n_tokens && toks[next].type == NK_TOK_WORD ? &toks[next] : NULL;
+      gint32 exact = toks[i].exact, stem = toks[i].stem;
+      if (exact == stem)
+        nk_match_chain (pats, &lists[exact].all, FALSE, s, i, u, blocked, &best, &best_len);
+      else
+        {
+          if (exact >= 0)
+            nk_match_chain (pats, &lists[exact].mode[0], TRUE, s, i, u, blocked, &best,
+                            &best_len);
+          if (stem >= 0)
+            nk_match_chain (pats, &lists[stem].mode[1], TRUE, s, i, u, blocked, &best,
+                            &best_len);
+        }
       if (best != NULL)
         {
           nk_push_hit (s, i, best_len, best);
@@ -1614,6 +1916,11 @@ nk_weight_clauses (NkStanceScratch *s, gboolean *contrast)
   const NkHit *hits = s->hits;
   s->last_contrast = -1;
   s->n_concessions = 0;
+  if (!(s->kinds & ((1u << NK_STANCE_KIND_CONTRAST) | (1u << NK_STANCE_KIND_CONCESSIVE))))
+    {
+      *contrast = FALSE;
+      return;
+    }
   for (guint h = 0; h < s->n_hits; h++)
     {
       if (hits[h].kind == NK_STANCE_KIND_CONTRAST)
@@ -1658,6 +1965,13 @@ nk_weight_of (const NkStanceParams *prm, const NkStanceScratch *s, guint i)
     w *= i < (guint) s->last_contrast ? prm->contrast_before : prm->contrast_after;
   return w;
 }
+
+/* The negator kinds as NkStanceScratch.kinds bits; with the cue kinds, those that can
+ * give evidence of a nonzero contribution (nk_score_cues). */
+#define NK_NEGATOR_KINDS ((1u << NK_STANCE_KIND_NEGATOR) | (1u << NK_STANCE_KIND_NEGCLAUSE))
+#define NK_EVIDENCE_KINDS \
+  (NK_NEGATOR_KINDS | (1u << NK_STANCE_KIND_FAVOR) | (1u << NK_STANCE_KIND_AGAINST) \
+   | (1u << NK_STANCE_KIND_IRREALIS))
 
 static gboolean
 nk_is_negator (NkStanceKind kind)
@@ -1704,6 +2018,12 @@ nk_find_negations (const NkStanceParams *prm, NkStanceScratch *s)
     }
   gint *neg = s->negated_by;
   gint last_neg = -1;
+  if (!(s->kinds & NK_NEGATOR_KINDS))
+    {
+      if (s->n_hits > 0)
+        memset (neg, 0xFF, s->n_hits * sizeof *neg);   /* -1: none */
+      return;
+    }
   for (guint h = 0; h < s->n_hits; h++)
     {
       neg[h] = -1;
@@ -1725,7 +2045,7 @@ nk_find_negations (const NkStanceParams *prm, NkStanceScratch *s)
     }
 }
 
-static void
+G_ALWAYS_INLINE static inline void
 nk_add_evidence (NkStanceScratch *s, const NkHit *h, gboolean negated, double contribution)
 {
   const NkToken *toks = s->tokens;
@@ -1741,6 +2061,8 @@ static gboolean
 nk_is_boosted (const NkStanceScratch *s, guint h)
 {
   const NkHit *hits = s->hits;
+  if (!(s->kinds & (1u << NK_STANCE_KIND_BOOSTER)))
+    return FALSE;
   for (guint k = h; k-- > 0;)
     {
       if (hits[h].tok - (hits[k].tok + hits[k].n_tok) > 1)
@@ -1763,6 +2085,8 @@ nk_after_irrealis (const NkStanceScratch *s, guint h)
 {
   const NkHit *hits = s->hits;
   const NkToken *toks = s->tokens;
+  if (!(s->kinds & (1u << NK_STANCE_KIND_IRREALIS)))
+    return FALSE;
   for (guint k = h; k-- > 0;)
     {
       if (hits[k].kind != NK_STANCE_KIND_IRREALIS)
@@ -1783,6 +2107,8 @@ static gboolean
 nk_inside_term (const NkStanceScratch *s, guint h, guint target)
 {
   const NkHit *hits = s->hits;
+  if (!(s->named & nk_target_bit (target)))
+    return FALSE;   /* no term of the target */
   for (guint k = 0; k < s->n_hits && hits[k].tok <= hits[h].tok; k++)
     if (hits[k].kind == NK_STANCE_KIND_TERM && (guint) hits[k].target == target
         && hits[k].tok + hits[k].n_tok > hits[h].tok)
@@ -1802,6 +2128,8 @@ static gboolean
 nk_overridden (const NkStanceScratch *s, guint h, guint target)
 {
   const NkHit *hits = s->hits;
+  if (!(s->cued & nk_target_bit (target)))
+    return FALSE;   /* no cue of the target's own */
   for (guint k = 0; k < s->n_hits; k++)
     {
       if (k == h || hits[k].target != (gint16) target || hits[k].kind == NK_STANCE_KIND_TERM
@@ -1844,9 +2172,10 @@ nk_score_cues (const NkStanceModel *m, NkStanceScratch *s, guint target, gboolea
   const gboolean *in_target = s->in_target;
   const gint *neg = s->negated_by;
   double raw = 0;
-  guint8 *neg_used = s->neg_used;   /* sized with negated_by */
-  memset (neg_used, 0, s->n_hits);
-  for (guint h = 0; h < s->n_hits; h++)
+  guint8 *neg_used = s->neg_used;   /* sized with negated_by; read only for negators */
+  if (s->kinds & NK_NEGATOR_KINDS)
+    memset (neg_used, 0, s->n_hits);
+  for (guint h = 0; h < s->n_hits && (s->kinds & NK_NEGATOR_KINDS); h++)
     if (neg[h] >= 0)
       {
         neg_used[neg[h]] |= NK_NEG_FLIPS;
@@ -1986,6 +2315,8 @@ static gboolean
 nk_may_have_cue_evidence (const NkStanceScratch *s, guint target)
 {
   const NkHit *hits = s->hits;
+  if (!(s->kinds & NK_EVIDENCE_KINDS))
+    return FALSE;
   for (guint h = 0; h < s->n_hits; h++)
     if ((nk_is_cue (hits[h].kind) || nk_is_negator (hits[h].kind))
         && (hits[h].target < 0 || (guint) hits[h].target == target))
@@ -2073,7 +2404,8 @@ nk_stance_analyze (const NkStanceModel   *m,
                    double                 sentence_compound)
 {
   s->n_results = s->n_evidence = s->n_hits = 0;
-  s->named = 0;
+  s->named = s->cued = 0;
+  s->kinds = 0;
   guint starts = nk_tokenize_text (m, s, text, start, end);
   /* most sentences name no target: skip the patterns unless one may (or a document-context
    * target is active) */
@@ -2084,9 +2416,9 @@ nk_stance_analyze (const NkStanceModel   *m,
       return 0;
     }
   nk_find_hits (m, s);
-  /* some target is named, or in document context */
-  gboolean any_term = s->n_mentioned > 0 || s->named != 0;
-  if (!any_term)
+  /* some target is named, or in document context; a sentence that names none gets a
+   * result only from a cue or negator of its own (nk_may_have_cue_evidence) */
+  if (s->named == 0 && (s->n_mentioned == 0 || !(s->kinds & NK_EVIDENCE_KINDS)))
     return 0;
   gboolean contrast;
   nk_weight_clauses (s, &contrast);
@@ -2230,6 +2562,8 @@ nk_stance_find_reported_speaker (const NkStanceModel   *m,
   const NkHit *hits = s->hits;
   guint n = s->n_tokens;
   (void) m;
+  if (!(s->kinds & (1u << NK_STANCE_KIND_REPORT)))
+    return FALSE;   /* no reporting verb among the hits */
   for (guint h = s->n_hits; h-- > 0;)
     {
       const NkHit *hit = &hits[h];

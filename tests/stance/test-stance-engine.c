@@ -553,6 +553,15 @@ test_tokenize_fast_path (void)
     { "Envoys agreed to meet in 2019.", "Envoys agreed to meet in 2019\u2026" },
     { long63, long63u },
     { long64, long64u },
+    /* curly quotes and dashes after a word, possessives: their own fast paths */
+    { "\u201cThe talks made progress,\u201d he said.",
+      "\u201cThe\u2026 talks\u2026 made\u2026 progress\u2026,\u201d he\u2026 said\u2026" },
+    { "The summit's talks made progress \u2014 real progress.",
+      "The summit's\u2026 talks\u2026 made\u2026 progress\u2026 \u2014 real\u2026 progress\u2026" },
+    { "Kim\u2019s envoy said the talks\u201d made progress\u2013 at last.",
+      "Kim\u2019s\u2026 envoy\u2026 said\u2026 the\u2026 talks\u2026\u201d made\u2026 progress\u2026\u2013 at\u2026 last\u2026" },
+    { "The negotiations's progress stalled, the summit\u2019s",
+      "The negotiations's\u2026 progress\u2026 stalled\u2026, the\u2026 summit\u2019s\u2026" },
   };
   guint failed = 0;
   for (guint i = 0; i < G_N_ELEMENTS (pairs); i++)
@@ -572,6 +581,25 @@ test_tokenize_fast_path (void)
   guint n;
   g_assert_cmpfloat (nk_plain_score ("The talks made progress.", &n), >, 0.0);
   g_assert_cmpfloat (nk_plain_score (long63, &n), <, 0.0);
+}
+
+/* Vocabulary ids fit a token's 16 bits: a model refuses more words than that. */
+static void
+test_error_vocabulary_full (void)
+{
+  g_autoptr (NkStanceModel) m = nk_stance_model_new (NULL);
+  g_autoptr (GError) error = NULL;
+  guint i = 0;
+  for (; i < 40000; i++)
+    {
+      char word[16];
+      g_snprintf (word, sizeof word, "zq%ua", i);   /* no two share a stem */
+      if (!nk_stance_model_add_phrase (m, NK_STANCE_KIND_FAVOR, -1, 1.0, word, "test", &error))
+        break;
+    }
+  g_assert_error (error, NK_STANCE_ERROR, NK_STANCE_ERROR_CONFIG);
+  g_assert_cmpuint (i, >, 32000);
+  g_assert_cmpuint (i, <, 32767);
 }
 
 /* The tokenizer caches the ids of the words it sees, per scratch: a scratch used with
@@ -623,6 +651,7 @@ main (int argc, char **argv)
   g_test_add_func ("/stance/holder/rules", test_holder_rules);
   g_test_add_func ("/stance/error/targets", test_error_targets);
   g_test_add_func ("/stance/error/cues", test_error_cues);
+  g_test_add_func ("/stance/error/vocabulary-full", test_error_vocabulary_full);
   g_test_add_func ("/stance/error/no-target", test_no_target_no_result);
 #ifdef NK_STANCE_STAGE_TESTS
   nk_test_stance_stage_add ();
