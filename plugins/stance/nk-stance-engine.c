@@ -21,6 +21,7 @@
 
 #include "nk-stance-engine.h"
 
+#include <nkpipe.h>
 #include <math.h>
 #include <string.h>
 #if defined(__SSE2__) && defined(__x86_64__)
@@ -933,21 +934,18 @@ nk_stance_model_add_phrase (NkStanceModel *m,
   return TRUE;
 }
 
+/* One line of a cue file (blank and comment lines already skipped): KIND [WEIGHT] PHRASE. */
 static gboolean
-nk_parse_cue_line (NkStanceModel *m, char *line, const char *where, guint lineno,
-                   GError **error)
+nk_parse_cue_line (NkStanceModel *m, char *s, const NkDataLines *at, GError **error)
 {
-  g_autofree char *loc = g_strdup_printf ("%s:%u", where, lineno);
-  char *s = g_strstrip (line);
-  if (*s == '\0' || *s == '#')
-    return TRUE;
   char *sp = s + strcspn (s, " \t");
   NkStanceKind kind;
   if (!nk_stance_kind_from_string (s, sp - s, &kind) || kind == NK_STANCE_KIND_TERM)
     {
-      g_set_error (error, NK_STANCE_ERROR, NK_STANCE_ERROR_SYNTAX,
-                   "%s: unknown kind \"%.*s\" (expected favor, against, negator, negclause, "
-                   "contrast, concessive, hedge, booster, irrealis, report or skip)", loc, (int) (sp - s), s);
+      nk_data_lines_error (at, error, NK_STANCE_ERROR, NK_STANCE_ERROR_SYNTAX,
+                           "unknown kind \"%.*s\" (expected favor, against, negator, negclause, "
+                           "contrast, concessive, hedge, booster, irrealis, report or skip)",
+                           (int) (sp - s), s);
       return FALSE;
     }
   s = sp + strspn (sp, " \t");
@@ -958,8 +956,8 @@ nk_parse_cue_line (NkStanceModel *m, char *line, const char *where, guint lineno
     {
       if (!(w >= 0 && w <= 4))
         {
-          g_set_error (error, NK_STANCE_ERROR, NK_STANCE_ERROR_SYNTAX,
-                       "%s: weight %g is outside [0, 4]", loc, w);
+          nk_data_lines_error (at, error, NK_STANCE_ERROR, NK_STANCE_ERROR_SYNTAX,
+                               "weight %g is outside [0, 4]", w);
           return FALSE;
         }
       weight = w;
@@ -967,9 +965,10 @@ nk_parse_cue_line (NkStanceModel *m, char *line, const char *where, guint lineno
     }
   if (*s == '\0')
     {
-      g_set_error (error, NK_STANCE_ERROR, NK_STANCE_ERROR_SYNTAX, "%s: no phrase", loc);
+      nk_data_lines_error (at, error, NK_STANCE_ERROR, NK_STANCE_ERROR_SYNTAX, "no phrase");
       return FALSE;
     }
+  g_autofree char *loc = g_strdup_printf ("%s:%u", at->origin, at->lineno);
   return nk_stance_model_add_phrase (m, kind, -1, weight, s, loc, error);
 }
 
@@ -978,9 +977,10 @@ nk_stance_model_load_cues (NkStanceModel *m, const char *data, gsize len,
                            const char *where, GError **error)
 {
   g_autofree char *copy = g_strndup (data, len);
-  g_auto (GStrv) lines = g_strsplit (copy, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    if (!nk_parse_cue_line (m, lines[i], where, i + 1, error))
+  NkDataLines lines;
+  nk_data_lines_init (&lines, copy, len, where, NK_DATA_LINES_DEFAULT);
+  for (char *line; (line = nk_data_lines_next (&lines, NULL)) != NULL;)
+    if (!nk_parse_cue_line (m, line, &lines, error))
       return FALSE;
   return TRUE;
 }
