@@ -323,7 +323,7 @@ nk_sentiment_process (gpointer     data,
   const NkSpan *spans;
   NkLayer *layer;
   guint n = 0;
-  int domain_attr, explain_attr;
+  int explain_attr;
 
   if (sentences == NULL)
     {
@@ -335,8 +335,7 @@ nk_sentiment_process (gpointer     data,
     text = "";
   spans = nk_layer_get_spans (sentences, &n);
   layer = nk_document_add_layer (doc, &nk_sentiment_infos[have_domain][self->explain]);
-  domain_attr = nk_layer_find_attr (layer, "domain_compound");
-  explain_attr = nk_layer_find_attr (layer, "explain");
+  explain_attr = self->explain ? nk_layer_find_attr (layer, "explain") : -1;
   nk_layer_reserve (layer, n);
   for (guint i = 0; i < n; i++)
     {
@@ -345,17 +344,21 @@ nk_sentiment_process (gpointer     data,
       NkVaderScores sc, dom;
       guint k = nk_layer_add (layer, spans[i].start, spans[i].end);
 
+      double values[NK_SENTIMENT_N_BASE + 1];
+
       nk_vader_score (self->shared->vader, self->scratch, s, len, &sc);
-      nk_layer_set_double (layer, k, NK_SENTIMENT_NEG, sc.neg);
-      nk_layer_set_double (layer, k, NK_SENTIMENT_NEU, sc.neu);
-      nk_layer_set_double (layer, k, NK_SENTIMENT_POS, sc.pos);
-      nk_layer_set_double (layer, k, NK_SENTIMENT_COMPOUND, sc.compound);
+      values[NK_SENTIMENT_NEG] = sc.neg;
+      values[NK_SENTIMENT_NEU] = sc.neu;
+      values[NK_SENTIMENT_POS] = sc.pos;
+      values[NK_SENTIMENT_COMPOUND] = sc.compound;
       if (have_domain)
         {
           nk_vader_score (self->shared->domain, self->domain_scratch, s, len, &dom);
-          nk_layer_set_double (layer, k, domain_attr, dom.compound);
+          values[NK_SENTIMENT_N_BASE] = dom.compound;  /* domain_compound follows them */
           tot.domain_sum += dom.compound;
         }
+      nk_layer_set_doubles (layer, k, NK_SENTIMENT_NEG, values,
+                            NK_SENTIMENT_N_BASE + (have_domain ? 1 : 0));
       if (self->explain)
         {
           nk_sentiment_explain (self, &sc, have_domain);

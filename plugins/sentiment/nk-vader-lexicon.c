@@ -330,9 +330,27 @@ nk_vader_emoji_finish (NkVaderLexicon *lex)
     lex->emoji_bmp[lex->emoji[i].cp >> 3] |= 1 << (lex->emoji[i].cp & 7);
 }
 
+/* The prefix filter, of every key. */
+static void
+nk_vader_lexicon_finish_prefix (NkVaderLexicon *lex)
+{
+  memset (lex->prefix, 0, sizeof lex->prefix);
+  for (guint i = 0; i < lex->n_entries; i++)
+    {
+      const NkVaderEntry *e = &lex->entries[i];
+      gsize n;
+      guint32 bit;
+
+      bit = nk_vader_prefix_bit (nk_vader_prefix_key (lex->pool->str + e->key_off, e->key_len, &n));
+      if (n > 0)
+        lex->prefix[bit >> 6] |= G_GUINT64_CONSTANT (1) << (bit & 63);
+    }
+}
+
 void
 nk_vader_lexicon_finish_plain (NkVaderLexicon *lex)
 {
+  nk_vader_lexicon_finish_prefix (lex);
   lex->gp_plain[0] = lex->gp_plain[1] = 0;
   if (lex->wide_keys)
     return;

@@ -80,8 +80,18 @@ typedef struct {
 #define NK_VADER_BLOOM_SHIFT 15
 #define NK_VADER_BLOOM_BITS (G_GUINT64_CONSTANT (1) << (32 - NK_VADER_BLOOM_SHIFT))
 
+/* A second one-bit filter (16 KiB) on a word's *prefix*: its first bytes up to the first
+ * that is not an ASCII letter, eight at most, or-ed with 0x20 (see nk_vader_prefix_key).
+ * String.punctuation stops a prefix, so a word and the word with its outer punctuation
+ * stripped have the same prefix when it does not start with punctuation: the tokenizer
+ * probes it before stripping or hashing, and a word it rejects is in no table. A key whose
+ * prefix is empty is not added: a word starting with anything but a letter is not probed. */
+#define NK_VADER_PREFIX_LOG2 17
+#define NK_VADER_PREFIX_MULT G_GUINT64_CONSTANT (0xD6E8FEB86659FD93)
+
 struct _NkVaderLexicon {
   guint64       bloom[NK_VADER_BLOOM_BITS / 64];
+  guint64       prefix[(G_GUINT64_CONSTANT (1) << NK_VADER_PREFIX_LOG2) / 64];
   GString      *pool;
   NkVaderSlot  *slots;
   guint         mask;       /* slot capacity - 1, a power of two minus one */
@@ -101,7 +111,7 @@ struct _NkVaderLexicon {
   guint64       gp_plain[2];
 };
 
-/* Fills gp_plain, once every key and emoji of @lex is known. */
+/* Fills gp_plain and the prefix filter, once every key and emoji of @lex is known. */
 void  nk_vader_lexicon_finish_plain (NkVaderLexicon *lex);
 
 /* Word-at-a-time hashing, eight bytes per multiply. A word is hashed with its bytes or-ed
@@ -219,6 +229,35 @@ nk_vader_bloom_test (const NkVaderLexicon *lex,
   guint32 bit = hash >> NK_VADER_BLOOM_SHIFT;
 
   return (lex->bloom[bit >> 6] >> (bit & 63)) & 1;
+}
+
+/* The prefix of [@s, @s + @len), *@n its length, as a zero-padded word (the first byte the
+ * lowest). */
+static inline guint64
+nk_vader_prefix_key (const char *s,
+                     gsize       len,
+                     gsize      *n)
+{
+  guint64 key = 0;
+  gsize i;
+
+  for (i = 0; i < len && i < 8; i++)
+    {
+      guchar b = (guchar) s[i] | 0x20;
+
+      if (b < 'a' || b > 'z')
+        break;
+      key |= (guint64) b << (8 * i);
+    }
+  *n = i;
+  return key;
+}
+
+/* The prefix filter's bit for a prefix key. */
+static inline guint32
+nk_vader_prefix_bit (guint64 key)
+{
+  return (guint32) ((key * NK_VADER_PREFIX_MULT) >> (64 - NK_VADER_PREFIX_LOG2));
 }
 
 static inline gboolean

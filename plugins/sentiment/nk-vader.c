@@ -52,14 +52,31 @@ static const NkVaderPhrase nk_vader_phrases[] = {
 /* What the rules need of a token; whether it negates (an "n't" in it) is looked up in the
  * text when a rule asks, which is for a few tokens before each lexicon word only. */
 typedef struct {
-  guint32             start;  /* the token in the working text */
-  guint32             end;
+  guint32             start;  /* the token in the working text (unstripped when entry is */
+  guint32             end;    /* nk_vader_raw_entry) */
   const NkVaderEntry *entry;  /* nk_vader_no_entry if the word is in no table */
   gboolean            upper;  /* Python's str.isupper () */
 } NkVaderTok;
 
 /* The entry of a word in no table: no flags, NK_W_NONE. */
 static const NkVaderEntry nk_vader_no_entry;
+
+/* The same for a word whose token was not stripped: NkVaderTok.start/end are the whole
+ * str.split () piece, stripped when nk_vader_scratch_get_tokens asks. The rules may look at
+ * the piece as it is: its outer punctuation has no letter, so it is str.isupper or has "n't"
+ * exactly when the stripped token is or has. */
+static const NkVaderEntry nk_vader_raw_entry;
+
+/* The reference's _strip_punc_if_word on the word [@a, @e): strip outer
+ * string.punctuation unless two or fewer characters would remain. */
+typedef struct {
+  const guchar *a;
+  const guchar *e;
+} NkVaderWord2;
+
+static NkVaderWord2 nk_vader_strip_word (const guchar *a,
+                                         const guchar *e,
+                                         gboolean      wide);
 
 /* An emoji replaced in the working text: [dst_start, dst_end) there (the inserted space
  * included) came from [src_start, src_end) of the caller's text. */
@@ -142,11 +159,21 @@ nk_vader_scratch_get_tokens (NkVaderScratch *scratch,
         {
           const NkVaderTok *t = &scratch->toks[i];
           NkVaderToken *o = &scratch->out[i];
+          guint32 start = t->start, end = t->end;
 
-          o->text = scratch->work + t->start;
-          o->len = t->end - t->start;
-          o->start = t->start;
-          o->end = t->end;
+          if (t->entry == &nk_vader_raw_entry)
+            {
+              /* wide: exact for any word (an ASCII character is a byte) */
+              NkVaderWord2 w = nk_vader_strip_word (scratch->scan + start, scratch->scan + end,
+                                                    TRUE);
+
+              start = w.a - scratch->scan;
+              end = w.e - scratch->scan;
+            }
+          o->text = scratch->work + start;
+          o->len = end - start;
+          o->start = start;
+          o->end = end;
           o->in_lexicon = (t->entry->flags & NK_VADER_ENTRY_LEX) != 0;
           o->lexicon_valence = o->in_lexicon ? t->entry->lex : 0.0;
           o->valence = scratch->sent[i];
@@ -714,13 +741,6 @@ nk_vader_word_end (const NkVaderLexicon *lex,
     }
 }
 
-/* The reference's _strip_punc_if_word on the word [@a, @e): strip outer
- * string.punctuation unless two or fewer characters would remain. */
-typedef struct {
-  const guchar *a;
-  const guchar *e;
-} NkVaderWord2;
-
 G_NO_INLINE static NkVaderWord2
 nk_vader_strip_word (const guchar *a,
                      const guchar *e,
@@ -1136,31 +1156,127 @@ nk_vader_plain_word (const NkVaderLexicon *lex,
     }
   if (!(nk_vader_class[*q] & NK_VADER_C_SPACE) || q == p)
     return NULL;
+  if (wide)
+    {
+      /* In no table, stripped when asked (nk_vader_raw_entry). A small letter first, or
+       * after a leading curly quote, says it is not str.isupper. */
+      upper = !((nk_vader_class[p[0]] | nk_vader_class[p[3]]) & NK_VADER_C_LOWER) &&
+              nk_vader_ascii_upper (p, q - p);
+      nk_vader_push_token (s, p - u, q - u, &nk_vader_raw_entry, upper);
+      return q;
+    }
   w.e = q;
   if ((nk_vader_class[*p] | nk_vader_class[q[-1]]) & NK_VADER_C_PUNCT)
-    w = nk_vader_strip_word (p, q, wide);
-  if (wide)
-    upper = nk_vader_ascii_upper (w.a, w.e - w.a);
-  else
-    {
-      guint64 up = 0, lo = 0;
-      guint32 hash = nk_vader_hash_any_word (w.a, w.e - w.a, &up, &lo);
+    w = nk_vader_strip_word (p, q, FALSE);
+  {
+    guint64 up = 0, lo = 0;
+    guint32 hash = nk_vader_hash_any_word (w.a, w.e - w.a, &up, &lo);
 
-      if (nk_vader_bloom_test (lex, hash))
-        entry = nk_vader_find_word (lex, w.a, w.e - w.a, hash);
-      upper = up != 0 && lo == 0;
-    }
+    if (nk_vader_bloom_test (lex, hash))
+      entry = nk_vader_find_word (lex, w.a, w.e - w.a, hash);
+    upper = up != 0 && lo == 0;
+  }
   nk_vader_push_token (s, w.a - u, w.e - u, entry, upper);
   return q;
 }
 
+#ifdef NK_VADER_SSE2
+/* The entry of the word of @len (1..8) letters @key8 (lowercased, zero-padded), whose token
+ * goes to @t; a lexicon word and a "but" are noted. */
+static inline const NkVaderEntry *
+nk_vader_find_letters (const NkVaderLexicon *lex,
+                       NkVaderScratch       *s,
+                       guint64               key8,
+                       guint                 len,
+                       const NkVaderTok     *t)
+{
+  guint32 hash = nk_vader_hash_finish (nk_vader_mix (nk_vader_hash_start (len) ^ key8));
+  const NkVaderEntry *e;
+
+  /* (no Bloom test: the prefix filter, which saw the whole word, was one) */
+  e = nk_vader_find_key8 (lex, key8, len, hash);
+  if (e == NULL)
+    return &nk_vader_no_entry;
+  if ((e->flags & NK_VADER_ENTRY_LEX) || e->word == NK_W_BUT)
+    nk_vader_note_entry (s, t - s->toks, e);
+  return e;
+}
+
+/* The tokenizer's most common words, one after the other from *@pp: printable ASCII, up to
+ * 15 bytes, starting with a letter and followed by a plain space. The prefix filter says of
+ * most that they are in no table before any stripping or hashing (their tokens stay
+ * unstripped: nk_vader_raw_entry); a word of letters only (no punctuation to strip) of up
+ * to 8 bytes is looked up as it is, its bytes or-ed with 0x20 being its lowercase. Stops at
+ * any other word, setting *@pp to it; returns where the next token goes. */
+static inline NkVaderTok *
+nk_vader_fast_words (const NkVaderLexicon *lex,
+                     NkVaderScratch       *s,
+                     const guchar         *u,
+                     const guchar        **pp,
+                     const guchar         *end,
+                     NkVaderTok           *t,
+                     guint                *n_upper)
+{
+  static const guint64 bytes[9] = {
+    0, 0xff, 0xffff, 0xffffff, 0xffffffff, G_GUINT64_CONSTANT (0xffffffffff),
+    G_GUINT64_CONSTANT (0xffffffffffff), G_GUINT64_CONSTANT (0xffffffffffffff),
+    G_GUINT64_CONSTANT (0xffffffffffffffff),
+  };
+  const guint64 *prefix = lex->prefix;
+  gsize i = *pp - u, n = end - u;
+  const __m128i space = _mm_set1_epi8 (0x20), stop = _mm_set1_epi8 (0x21);
+  /* 'a'..'z' + 0x1f are 0x80..0x99, the signed bytes below -102 */
+  const __m128i bias = _mm_set1_epi8 (0x1f), limit = _mm_set1_epi8 ((char) 0x99);
+  guint nu = *n_upper;
+
+  while (i < n)
+    {
+      __m128i v = _mm_loadu_si128 ((const __m128i *) (u + i));
+      __m128i f = _mm_or_si128 (v, space);
+      guint other = _mm_movemask_epi8 (_mm_cmpgt_epi8 (_mm_add_epi8 (f, bias), limit));
+      guint ends = _mm_movemask_epi8 (_mm_cmpgt_epi8 (stop, v));
+      guint k = __builtin_ctz (ends | 0x8000);  /* 15 when longer: u[i + 15] is no space */
+      guint pl = __builtin_ctz (other | 0x100);
+      guint64 x = (guint64) _mm_cvtsi128_si64 (f);
+      const NkVaderEntry *entry = &nk_vader_raw_entry;
+      guint32 bit;
+      gboolean upper = FALSE;
+
+      if (pl == 0 || u[i + k] != ' ')
+        break;
+      bit = nk_vader_prefix_bit (x & bytes[pl]);
+      if (G_UNLIKELY ((prefix[bit >> 6] >> (bit & 63)) & 1))
+        {
+          if (pl != k)
+            break;
+          entry = nk_vader_find_letters (lex, s, x & bytes[k], k, t);
+        }
+      if (G_UNLIKELY ((guint) (u[i] - 'a') >= 26))
+        {
+          upper = nk_vader_short_word_upper (u + i, k);
+          nu += upper;
+        }
+      t->start = i;
+      t->end = i + k;
+      t->entry = entry;
+      t->upper = upper;
+      t++;
+      i += k + 1;
+    }
+  *pp = u + i;
+  *n_upper = nu;
+  return t;
+}
+#endif
+
 /* Splits like str.split() and strips each token. @u is followed by NK_VADER_PAD spaces, so
- * words are read eight bytes at a time with no bounds check. The common word (printable
- * ASCII, up to 15 bytes, then an ASCII space) is done here: a load or two find its end, a
- * look at its first and last bytes says whether to strip it, and it is hashed without
- * being lowercased (see nk_vader_hash); most words are in no table, which the Bloom filter
- * says, and most start with a small letter, which says they are not str.isupper. Other
- * words go to nk_vader_plain_word, then nk_vader_slow_word.
+ * words are read eight bytes at a time with no bounds check. Runs of the commonest words go
+ * through nk_vader_fast_words. The other common word (printable ASCII, up to 15 bytes, then
+ * an ASCII space) is done here: a load or two find its end, a look at its first and last
+ * bytes says whether to strip it, and it is hashed without being lowercased (see
+ * nk_vader_hash); most words are in no table, which the Bloom filter says, and most start
+ * with a small letter, which says they are not str.isupper. Other words go to
+ * nk_vader_plain_word, then nk_vader_slow_word.
  *
  * With @check_emoji, stops at the first emoji instead, returning FALSE and its offset in
  * *@emoji_off: the reference replaces emoji before it splits, so the text must be
@@ -1188,7 +1304,7 @@ nk_vader_tokenize (const NkVaderLexicon *lex,
   t = s->toks;
   while (p < end)
     {
-      guint8 c = nk_vader_class[*p];
+      guint8 c;
       const guchar *q, *a, *e, *r;
       const NkVaderEntry *entry;
       gsize wlen, sl;
@@ -1196,6 +1312,12 @@ nk_vader_tokenize (const NkVaderLexicon *lex,
       guint k;
       gboolean upper;
 
+#ifdef NK_VADER_SSE2
+      t = nk_vader_fast_words (lex, s, u, &p, end, t, &n_upper);
+      if (p >= end)
+        break;
+#endif
+      c = nk_vader_class[*p];
       if (c & NK_VADER_C_BREAK)
         {
           if (c & NK_VADER_C_SPACE)

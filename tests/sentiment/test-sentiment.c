@@ -245,6 +245,37 @@ test_vader_tokens (void)
   g_assert_null (nk_vader_rule_name (NK_VADER_RULE_NONE));
 }
 
+/* Words the tokenizer takes without stripping them (most words are in no table) come out
+ * stripped as the reference strips them, curly-quoted ones too. */
+static void
+test_vader_tokens_stripped (void)
+{
+  g_autoptr (NkVaderScratch) scratch = nk_vader_scratch_new ();
+  const char *text = "Officials said, \xe2\x80\x9ctalks\xe2\x80\x9d went (well) ok. a, "
+                     "Trump\xe2\x80\x99s.";
+  static const struct {
+    const char *text;
+    guint32     start, end;
+  } expect[] = {
+    { "Officials", 0, 9 }, { "said", 10, 14 },
+    { "\xe2\x80\x9ctalks\xe2\x80\x9d", 16, 27 }, { "went", 28, 32 }, { "well", 34, 38 },
+    { "ok.", 40, 43 }, { "a,", 44, 46 }, { "Trump\xe2\x80\x99s", 47, 56 },
+  };
+  const NkVaderToken *t;
+  NkVaderScores s;
+  guint n;
+
+  nk_vader_score (nk_test_vader, scratch, text, -1, &s);
+  t = nk_vader_scratch_get_tokens (scratch, &n);
+  g_assert_cmpuint (n, ==, G_N_ELEMENTS (expect));
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpmem (t[i].text, t[i].len, expect[i].text, strlen (expect[i].text));
+      g_assert_cmpuint (t[i].start, ==, expect[i].start);
+      g_assert_cmpuint (t[i].end, ==, expect[i].end);
+    }
+}
+
 /* A span scores exactly as the same text standalone: nothing past @len is read. */
 static void
 test_vader_span (void)
@@ -725,6 +756,7 @@ main (int    argc,
   g_test_add_func ("/sentiment/vader/dev-scores", test_vader_dev_scores);
   g_test_add_func ("/sentiment/vader/rule-cases", test_vader_rule_cases);
   g_test_add_func ("/sentiment/vader/tokens", test_vader_tokens);
+  g_test_add_func ("/sentiment/vader/tokens-stripped", test_vader_tokens_stripped);
   g_test_add_func ("/sentiment/vader/span", test_vader_span);
   g_test_add_func ("/sentiment/vader/but-index-quirk", test_vader_but_index_quirk);
   g_test_add_func ("/sentiment/vader/user-lexicon", test_vader_user_lexicon);
