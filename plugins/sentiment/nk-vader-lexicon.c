@@ -107,6 +107,25 @@ nk_vader_table_grow (NkVaderLexicon *lex)
   g_free (old);
 }
 
+/* Appends [@s, @s + @len) to the pool: a plain copy when it has room (the data is sized
+ * up front), without g_string_append_len's checks. */
+static void
+nk_vader_pool_append (NkVaderLexicon *lex,
+                      const char     *s,
+                      gsize           len)
+{
+  GString *pool = lex->pool;
+
+  if (pool->len + len >= pool->allocated_len)
+    {
+      g_string_append_len (pool, s, len);
+      return;
+    }
+  memcpy (pool->str + pool->len, s, len);
+  pool->len += len;
+  pool->str[pool->len] = '\0';
+}
+
 /* Finds or adds the entry for @key (bytes copied into the pool). The pointer is valid
  * until the next call. */
 static NkVaderEntry *
@@ -135,10 +154,51 @@ nk_vader_table_get (NkVaderLexicon *lex,
     lex->wide_keys = TRUE;
   memcpy (&e->key8, key, MIN (len, 8));
   e->key8 = GUINT64_FROM_LE (e->key8);
-  g_string_append_len (lex->pool, key, len);
+  nk_vader_pool_append (lex, key, len);
   nk_vader_table_insert_slot (lex, hash, lex->n_entries);
   nk_vader_bloom_add (lex, hash);
   return e;
+}
+
+/* Sizes the empty table, its entries and the pool for about @n keys of @bytes bytes in
+ * all, so that loading them grows nothing: the slots end as large as growing them would
+ * have made them (the smallest power of two, 1024 at least, of twice the keys or more). */
+static void
+nk_vader_table_reserve (NkVaderLexicon *lex,
+                        guint           n,
+                        gsize           bytes)
+{
+  guint cap = 1024;
+
+  g_assert (lex->n_entries == 0);
+  while ((n + 1) * 2 > cap)
+    cap *= 2;
+  if (cap > lex->mask + 1)
+    {
+      g_free (lex->slots);
+      lex->slots = g_new0 (NkVaderSlot, cap);
+      lex->mask = cap - 1;
+    }
+  if (n > lex->entries_cap)
+    {
+      lex->entries_cap = n;
+      lex->entries = g_renew (NkVaderEntry, lex->entries, lex->entries_cap);
+    }
+  g_string_set_size (lex->pool, bytes);
+  g_string_truncate (lex->pool, 0);
+}
+
+/* Lines in [@data, @data + @len). */
+static guint
+nk_vader_count_lines (const char *data,
+                      gsize       len)
+{
+  const char *p = data, *end = data + len, *nl;
+  guint n = 1;
+
+  while ((nl = memchr (p, '\n', end - p)) != NULL)
+    n++, p = nl + 1;
+  return n;
 }
 
 static NkVaderLexicon *
@@ -176,6 +236,34 @@ nk_vader_add_constants (NkVaderLexicon *lex)
 
 /* ---- loading ----------------------------------------------------------------------- */
 
+/* A decimal "[-]digits[.digits]" of at most 15 digits, the lexicon's every value: it is
+ * exactly N / 10^k (N < 10^15 and 10^k both exact doubles), so the one correctly rounded
+ * division gives what strtod gives. Returns FALSE for any other form. */
+static gboolean
+nk_vader_parse_decimal (const char *s,
+                        gsize       len,
+                        double     *out)
+{
+  static const double pow10[16] = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+  };
+  gboolean neg = len > 0 && s[0] == '-', dot = FALSE;
+  gsize i = neg, n_int = 0, n_frac = 0;
+  guint64 num = 0;
+  double v;
+
+  for (; i < len && g_ascii_isdigit (s[i]); i++, n_int++)
+    num = num * 10 + (guint) (s[i] - '0');
+  if (i < len && s[i] == '.')
+    for (i++, dot = TRUE; i < len && g_ascii_isdigit (s[i]); i++, n_frac++)
+      num = num * 10 + (guint) (s[i] - '0');
+  if (i != len || n_int == 0 || (dot && n_frac == 0) || n_int + n_frac > 15)
+    return FALSE;
+  v = (double) num / pow10[n_frac];
+  *out = neg ? -v : v;
+  return TRUE;
+}
+
 /* Python's float() on a field: surrounding whitespace allowed, nothing else. */
 static gboolean
 nk_vader_parse_double (const char *s,
@@ -189,6 +277,8 @@ nk_vader_parse_double (const char *s,
     s++, len--;
   while (len > 0 && g_ascii_isspace (s[len - 1]))
     len--;
+  if (nk_vader_parse_decimal (s, len, out))
+    return TRUE;
   if (len == 0 || len >= sizeof buf)
     return FALSE;
   memcpy (buf, s, len);
@@ -262,6 +352,33 @@ bad:
   return FALSE;
 }
 
+/* Whether [@s, @s + @n) is one valid character of three or four bytes (most emoji keys),
+ * setting *@cp; FALSE says nothing (the caller asks GLib). */
+static inline gboolean
+nk_vader_single_char (const char *s,
+                      gsize       n,
+                      gunichar   *cp)
+{
+  const guchar *u = (const guchar *) s;
+  gunichar c;
+
+  if (n == 4 && u[0] >= 0xf0 && u[0] <= 0xf4 && (u[1] & 0xc0) == 0x80 &&
+      (u[2] & 0xc0) == 0x80 && (u[3] & 0xc0) == 0x80)
+    {
+      c = ((u[0] & 0x07u) << 18) | ((u[1] & 0x3fu) << 12) | ((u[2] & 0x3fu) << 6) |
+          (u[3] & 0x3fu);
+      *cp = c;
+      return c >= 0x10000 && c < 0x110000;
+    }
+  if (n == 3 && (u[0] & 0xf0) == 0xe0 && (u[1] & 0xc0) == 0x80 && (u[2] & 0xc0) == 0x80)
+    {
+      c = ((u[0] & 0x0fu) << 12) | ((u[1] & 0x3fu) << 6) | (u[2] & 0x3fu);
+      *cp = c;
+      return c >= 0x800 && (c < 0xd800 || c > 0xdfff);
+    }
+  return FALSE;
+}
+
 static gboolean
 nk_vader_emoji_line (NkVaderLexicon *lex,
                      const char     *line,
@@ -281,10 +398,16 @@ nk_vader_emoji_line (NkVaderLexicon *lex,
                    "%s:%u: expected EMOJI<TAB>DESCRIPTION", name, lineno);
       return FALSE;
     }
-  /* The reference replaces single characters only, so longer keys can never match. */
-  cp = g_utf8_get_char_validated (line, tab - line);
-  if (cp == (gunichar) -1 || cp == (gunichar) -2 || g_utf8_next_char (line) != tab)
+  /* The reference replaces single characters only, so longer keys can never match (and a
+   * valid character has four bytes at most). */
+  if (tab - line > 4)
     return TRUE;
+  if (!nk_vader_single_char (line, tab - line, &cp))
+    {
+      cp = g_utf8_get_char_validated (line, tab - line);
+      if (cp == (gunichar) -1 || cp == (gunichar) -2 || g_utf8_next_char (line) != tab)
+        return TRUE;
+    }
   desc = tab + 1;
   desc_end = memchr (desc, '\t', line + len - desc);
   if (desc_end == NULL)
@@ -293,8 +416,12 @@ nk_vader_emoji_line (NkVaderLexicon *lex,
   em.desc_off = lex->pool->len;
   em.desc_len = desc_end - desc;
   em.order = lineno;
-  g_string_append_len (lex->pool, desc, desc_end - desc);
-  lex->emoji = g_renew (NkVaderEmoji, lex->emoji, lex->n_emoji + 1);
+  nk_vader_pool_append (lex, desc, desc_end - desc);
+  if (lex->n_emoji == lex->emoji_cap)
+    {
+      lex->emoji_cap = lex->emoji_cap ? lex->emoji_cap * 2 : 256;
+      lex->emoji = g_renew (NkVaderEmoji, lex->emoji, lex->emoji_cap);
+    }
   lex->emoji[lex->n_emoji++] = em;
   return TRUE;
 }
@@ -337,13 +464,17 @@ nk_vader_lexicon_finish_prefix (NkVaderLexicon *lex)
   memset (lex->prefix, 0, sizeof lex->prefix);
   for (guint i = 0; i < lex->n_entries; i++)
     {
-      const NkVaderEntry *e = &lex->entries[i];
-      gsize n;
+      /* nk_vader_prefix_key of the key from its first eight bytes (zero-padded: a zero
+       * or-ed with 0x20 is no letter, so the prefix stops at the key's end) */
+      guint64 y = lex->entries[i].key8 | NK_VADER_CASE;
+      guint64 stop = ~nk_vader_swar_lower (y) & NK_VADER_HIGH;
+      gsize n = stop ? NK_VADER_CTZ (stop) >> 3 : 8;
       guint32 bit;
 
-      bit = nk_vader_prefix_bit (nk_vader_prefix_key (lex->pool->str + e->key_off, e->key_len, &n));
-      if (n > 0)
-        lex->prefix[bit >> 6] |= G_GUINT64_CONSTANT (1) << (bit & 63);
+      if (n == 0)
+        continue;
+      bit = nk_vader_prefix_bit (y & nk_vader_chunk_mask (n));
+      lex->prefix[bit >> 6] |= G_GUINT64_CONSTANT (1) << (bit & 63);
     }
 }
 
@@ -377,6 +508,11 @@ nk_vader_lexicon_new_from_data (const char *lexicon_data,
   g_return_val_if_fail (lexicon_data != NULL || lexicon_len == 0, NULL);
   g_return_val_if_fail (emoji_data != NULL || emoji_len == 0, NULL);
 
+  /* the constants, the lexicon's lines; for the pool, the keys are under a quarter of
+   * the lexicon's bytes (each line has three more fields), descriptions under half the
+   * emoji file */
+  nk_vader_table_reserve (lex, nk_vader_count_lines (lexicon_data, lexicon_len) + 200,
+                          lexicon_len / 4 + emoji_len / 2 + 4096);
   nk_vader_add_constants (lex);
   if (!nk_vader_foreach_line (lex, lexicon_data, lexicon_len, "vader lexicon",
                               nk_vader_lex_line, error) ||
@@ -572,6 +708,7 @@ nk_vader_lexicon_copy (const NkVaderLexicon *base)
   lex->n_lex = base->n_lex;
   lex->emoji = g_memdup2 (base->emoji, sizeof (NkVaderEmoji) * base->n_emoji);
   lex->n_emoji = base->n_emoji;
+  lex->emoji_cap = base->n_emoji;
   lex->emoji_min = base->emoji_min;
   lex->emoji_max = base->emoji_max;
   memcpy (lex->emoji_ascii, base->emoji_ascii, sizeof lex->emoji_ascii);

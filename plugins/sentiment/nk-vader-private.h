@@ -101,6 +101,7 @@ struct _NkVaderLexicon {
   guint         n_lex;
   NkVaderEmoji *emoji;      /* sorted by cp, one per code point */
   guint         n_emoji;
+  guint         emoji_cap;
   gunichar      emoji_min;
   gunichar      emoji_max;
   guint64       emoji_ascii[2];  /* bitmap of ASCII code points that are emoji keys */
@@ -179,6 +180,22 @@ nk_vader_hash (const char *s,
     }
   return nk_vader_hash_finish (h);
 }
+
+/* Trailing zero bits of a non-zero @x. */
+#if defined (__GNUC__)
+#define NK_VADER_CTZ(x) __builtin_ctzll (x)
+#else
+static inline guint
+nk_vader_ctz (guint64 x)
+{
+  guint n = 0;
+
+  for (; !(x & 1); x >>= 1)
+    n++;
+  return n;
+}
+#define NK_VADER_CTZ(x) nk_vader_ctz (x)
+#endif
 
 /* High bit of each byte of @y (every byte < 0x80) set when lo <= byte <= hi. */
 static inline guint64

@@ -386,6 +386,12 @@ nk_vader_count_marks (const guchar *s,
   guint ne = 0, nq = 0;
   gsize i = 0;
 
+  /* Most texts have neither mark: libc's memchr says so in wide steps. */
+  if (memchr (s, '!', len) == NULL && memchr (s, '?', len) == NULL)
+    {
+      *n_excl = *n_quest = 0;
+      return;
+    }
 #ifdef NK_VADER_SSE2
   for (; i < len; i += 16)
     {
@@ -672,21 +678,6 @@ nk_vader_over_two_chars (const guchar *s,
     chars += (s[i] & 0xc0) != 0x80;
   return chars > 2;
 }
-
-#if defined (__GNUC__)
-#define NK_VADER_CTZ(x) __builtin_ctzll (x)
-#else
-static inline guint
-nk_vader_ctz (guint64 x)
-{
-  guint n = 0;
-
-  for (; !(x & 1); x >>= 1)
-    n++;
-  return n;
-}
-#define NK_VADER_CTZ(x) nk_vader_ctz (x)
-#endif
 
 /* Where the word at @p ends, when its first eight bytes did not show a plain space: the
  * first byte that is a space, or NULL when the word needs the generic path (a character
