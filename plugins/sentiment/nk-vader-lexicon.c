@@ -7,6 +7,8 @@
 
 #include "nk-vader-private.h"
 
+#include <nkpipe.h>
+
 #include <math.h>
 
 G_DEFINE_QUARK (nk-vader-error-quark, nk_vader_error)
@@ -300,23 +302,16 @@ nk_vader_foreach_line (NkVaderLexicon  *lex,
                        NkVaderLineFunc  func,
                        GError         **error)
 {
-  const char *p = data, *end = data + len;
-  guint lineno = 0;
+  /* '#' starts entries here ("#-)" is an emoticon), never a comment */
+  g_autofree char *copy = g_strndup (data, len);
+  NkDataLines lines;
+  const char *line;
+  gsize n;
 
-  while (p < end)
-    {
-      const char *nl = memchr (p, '\n', end - p);
-      const char *s = p, *e = nl ? nl : end;
-
-      lineno++;
-      p = nl ? nl + 1 : end;
-      while (s < e && g_ascii_isspace (*s))
-        s++;
-      while (e > s && g_ascii_isspace (e[-1]))
-        e--;
-      if (s < e && !func (lex, s, e - s, lineno, name, error))
-        return FALSE;
-    }
+  nk_data_lines_init (&lines, copy, len, name, NK_DATA_LINES_NO_COMMENTS);
+  while ((line = nk_data_lines_next (&lines, &n)) != NULL)
+    if (!func (lex, line, n, lines.lineno, name, error))
+      return FALSE;
   return TRUE;
 }
 
