@@ -1655,8 +1655,9 @@ nk_punct_tails_init (void)
 
 /* What the tokenizer's loop keeps in registers: the counts of tokens and heads. */
 typedef struct {
-  guint n;
-  guint n_heads;
+  guint   n;
+  guint   n_heads;
+  guint64 tails;   /* the tails of the tokens or'ed: their head bytes give the starts */
 } NkTokCounts;
 
 /* Per byte: 0 if it cannot start a plain ASCII word, else what its first byte adds to the
@@ -1682,9 +1683,10 @@ nk_tokenize_stretch (const NkStanceModel *m, NkStanceScratch *s, const NkVocabVi
                      const char *text, const char *p, const char *lim, const char *end,
                      gboolean near_end, const char *last, NkTokCounts *c)
 {
-  NkToken *toks = s->tokens;
-  guint32 *heads = s->heads;
-  guint n = c->n, n_heads = c->n_heads;
+  NkToken *t = s->tokens + c->n;   /* the next token: fewer values in the loop */
+  guint32 *head = s->heads + c->n_heads;
+  guint n = c->n;
+  guint64 tails = c->tails;
   while (p < lim)
     {
       guchar ch = (guchar) *p;   /* a space after a token is skipped with it; others make
@@ -1730,15 +1732,17 @@ nk_tokenize_stretch (const NkStanceModel *m, NkStanceScratch *s, const NkVocabVi
           if (G_UNLIKELY (type == NK_TOK_BOUNDARY))
             nk_push_bound (s, n);
         }
-      heads[n_heads] = n;
-      n_heads += (guint) (tail >> (NK_TAIL_HEAD_SHIFT + 7)) & 1;   /* NK_TAIL_HEAD_MARK */
-      toks[n].start = (guint32) (p - text);
-      toks[n].end = (guint32) (q - text);
-      toks[n].tail = tail;
+      *head = n;
+      head += (tail >> (NK_TAIL_HEAD_SHIFT + 7)) & 1;   /* NK_TAIL_HEAD_MARK */
+      tails |= tail;
+      t->start = (guint32) (p - text);
+      t->end = (guint32) (q - text);
+      t->tail = tail;
+      t++;
       n++;
       p = q + (next == ' ');   /* the space after a token, without a turn */
     }
-  *c = (NkTokCounts) { n, n_heads };
+  *c = (NkTokCounts) { n, (guint) (head - s->heads), tails };
   return p;
 }
 
@@ -1759,7 +1763,7 @@ nk_tokenize_text (const NkStanceModel *m, NkStanceScratch *s, const char *text, 
     memcpy (last, end - 16, 16);   /* a fixed size: two moves */
   else
     memcpy (last + 16 - (end_off - start), p, end_off - start);
-  NkTokCounts c = { 0, 0 };
+  NkTokCounts c = { 0, 0, 0 };
   s->n_bounds = 0;
   while (p < end)
     {
@@ -1778,9 +1782,8 @@ nk_tokenize_text (const NkStanceModel *m, NkStanceScratch *s, const char *text, 
     }
   s->n_heads = c.n_heads;
   s->n_tokens = c.n;
-  guint starts = 0;   /* the heads' stems' NK_INFO_STARTS_* */
-  for (guint j = 0; j < c.n_heads; j++)
-    starts |= s->tokens[s->heads[j]].head;
+  /* the heads' stems' NK_INFO_STARTS_*: only a head's tail has them in its head byte */
+  guint starts = (guint) (c.tails >> NK_TAIL_HEAD_SHIFT) & 0xFF;
   return starts & (NK_INFO_STARTS_TERM | NK_INFO_STARTS_REPORT);
 }
 
