@@ -793,28 +793,40 @@ nk_word_end (const char *p, const char *end)
 
 typedef void (*NkTokenFunc) (const char *p, const char *q, NkTokType type, gpointer data);
 
-/* Passes the token starting at p (if any: spaces and hyphens are none) to @func; returns
- * where the next one may start. */
+#define NK_TOK_NONE 0xFF   /* nk_token_at: spaces and hyphens make no token */
+
+/* The token at p (any byte): *type is its type, NK_TOK_NONE for spaces and hyphens, which
+ * make none. Returns its end, where the next one may start. The one classification that
+ * phrases (nk_tokenize) and the tokenizer's general path (nk_general_token) share. */
 static const char *
-nk_tokenize_one (const char *p, const char *end, NkTokenFunc func, gpointer data)
+nk_token_at (const char *p, const char *end, guint8 *type)
 {
   guchar c = *p;
-  NkTokType type = NK_TOK_OTHER;
+  NkTokType t = NK_TOK_OTHER;
   gboolean is_word = nk_is_word_byte (c);
   gsize l = 1;
   if (c >= 0x80)
-    l = nk_classify_utf8 (p, end, &type, &is_word);
+    l = nk_classify_utf8 (p, end, &t, &is_word);
   else if (!is_word)
-    type = nk_ascii_punct_type (c);
+    t = nk_ascii_punct_type (c);
   if (is_word)
     {
-      const char *q = nk_word_end (p, end);
-      func (p, q, NK_TOK_WORD, data);
-      return q;
+      *type = NK_TOK_WORD;
+      return nk_word_end (p, end);
     }
-  if (!g_ascii_isspace (c) && c != '-')
-    func (p, p + l, type, data);
+  *type = !g_ascii_isspace (c) && c != '-' ? (guint8) t : NK_TOK_NONE;
   return p + l;
+}
+
+/* Passes the token starting at p (if any) to @func; returns where the next one may start. */
+static const char *
+nk_tokenize_one (const char *p, const char *end, NkTokenFunc func, gpointer data)
+{
+  guint8 type;
+  const char *q = nk_token_at (p, end, &type);
+  if (type != NK_TOK_NONE)
+    func (p, q, (NkTokType) type, data);
+  return q;
 }
 
 static void
@@ -1554,11 +1566,8 @@ nk_ascii_word (const NkStanceModel *m, const NkVocabView *view, const char *p, c
   *next = c;
   return p + n;
 }
-#define NK_TOK_NONE 0xFF   /* nk_general_token: spaces and hyphens make no token */
-
 /* The token at p on the general path (any byte): its type (NK_TOK_NONE for none) and, for
- * a word, its ids and capital — as nk_tokenize_one. Returns the token's end, where the
- * next one may start. */
+ * a word, its ids and capital. Returns the token's end, where the next one may start. */
 typedef struct {
   gint32 exact;
   gint32 stem;
@@ -1569,29 +1578,17 @@ typedef struct {
 static const char *
 nk_general_token (const NkStanceModel *m, const char *p, const char *end, NkGeneralToken *g)
 {
-  guint8 *type = &g->type, *flags = &g->flags;
-  gint32 *exact = &g->exact, *stem = &g->stem;
   guchar c = *p;
-  NkTokType t = NK_TOK_OTHER;
-  gboolean is_word = nk_is_word_byte (c);
-  gsize l = 1;
-  *exact = *stem = -1;
-  *flags = 0;
-  if (c >= 0x80)
-    l = nk_classify_utf8 (p, end, &t, &is_word);
-  else if (!is_word)
-    t = nk_ascii_punct_type (c);
-  if (is_word)
+  const char *q = nk_token_at (p, end, &g->type);
+  g->exact = g->stem = -1;
+  g->flags = 0;
+  if (g->type == NK_TOK_WORD)
     {
-      const char *q = nk_word_end (p, end);
-      *type = NK_TOK_WORD;
-      nk_word_ids (m, p, q, exact, stem);
+      nk_word_ids (m, p, q, &g->exact, &g->stem);
       if (c < 0x80 ? g_ascii_isupper (c) : g_unichar_isupper (g_utf8_get_char (p)))
-        *flags = NK_TOK_CAP;
-      return q;
+        g->flags = NK_TOK_CAP;
     }
-  *type = !g_ascii_isspace (c) && c != '-' ? (guint8) t : NK_TOK_NONE;
-  return p + l;
+  return q;
 }
 
 /* The scratch's word cache, emptied when its ids are not the model's. */
